@@ -1,0 +1,53 @@
+// `npm test`: unit + integration (vitest) then e2e (Playwright), closing with one plain line CI can read.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+
+const out = 'test-results';
+mkdirSync(out, { recursive: true });
+const vitestJson = `${out}/vitest.json`;
+const playwrightJson = `${out}/playwright.json`;
+rmSync(vitestJson, { force: true });
+rmSync(playwrightJson, { force: true });
+
+const only = process.argv[2]; // "unit" or "e2e" to run one half
+function run(cmd, args, env = {}) {
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  return res.status ?? 1;
+}
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const problems = [];
+
+if (only !== 'e2e') {
+  const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
+  if (existsSync(vitestJson)) {
+    const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests;
+    totals.skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+    if (code !== 0 && r.numFailedTests === 0) problems.push(`vitest exited with ${code} (a suite failed to load or a hook failed)`);
+  } else {
+    problems.push(`vitest wrote no report (exit ${code})`);
+  }
+}
+
+if (only !== 'unit') {
+  const code = run('npx', ['playwright', 'test', '-c', 'test/e2e/playwright.config.ts', '--reporter=list,json'], {
+    PLAYWRIGHT_JSON_OUTPUT_NAME: playwrightJson,
+  });
+  if (existsSync(playwrightJson)) {
+    const s = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats;
+    totals.passed += s.expected + (s.flaky ?? 0);
+    totals.failed += s.unexpected;
+    totals.skipped += s.skipped;
+    if (code !== 0 && s.unexpected === 0) problems.push(`playwright exited with ${code}`);
+  } else {
+    problems.push(`playwright wrote no report (exit ${code})`);
+  }
+}
+
+for (const p of problems) console.error(`test run problem: ${p}`);
+const failed = totals.failed + problems.length;
+const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
+console.log(`tests: ${totals.passed} passed, ${failed} failed${skipped}`);
+process.exit(failed > 0 ? 1 : 0);
