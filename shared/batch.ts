@@ -7,7 +7,7 @@ export const Sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex 
 
 export const AssetSchema = z
   .object({
-    key: z.string().min(1), // full S3 key of the raw file (images, PDFs, audio, text)
+    key: z.string().regex(/^s3:\/\/[^/]+\/.+$/, "an s3://bucket/key URI"), // the raw file (image, PDF, audio) in S3
     path: z.string().min(1), // where it lands under the batch's cache folder
     sha256: Sha256Schema,
     bytes: z.number().int().nonnegative(),

@@ -21,6 +21,8 @@ export const ERROR_CODES = [
   'prodigy-failed',
   'port-in-use',
   'disk-full',
+  'store-corrupt',
+  'store-too-new',
   'offline',
   'cancelled',
   'internal',

@@ -5,7 +5,7 @@ import type { CliIo } from './io.ts';
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export type ParsedArgs = {
-  readonly values: Record<string, string | boolean | string[] | undefined>;
+  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
   readonly positionals: readonly string[];
   readonly configPath: string;
   readonly json: boolean;

@@ -3,5 +3,23 @@ import type { CliCommand } from './command.ts';
 import { initCommand } from './commands/init.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { webCommand } from './commands/web.ts';
+import { projectCommand } from './commands/project.ts';
+import { batchesCommand } from './commands/batches.ts';
+import { getBatchCommand } from './commands/get-batch.ts';
+import { annotateCommand } from './commands/annotate.ts';
+import { submitCommand } from './commands/submit.ts';
+import { statusCommand } from './commands/status.ts';
+import { syncCommand } from './commands/sync.ts';
 
-export const commands: readonly CliCommand[] = [initCommand, doctorCommand, webCommand];
+export const commands: readonly CliCommand[] = [
+  initCommand,
+  doctorCommand,
+  getBatchCommand,
+  annotateCommand,
+  submitCommand,
+  statusCommand,
+  syncCommand,
+  projectCommand,
+  batchesCommand,
+  webCommand,
+];

@@ -4,10 +4,18 @@ import { Commands, type CommandName, type CommandResponse, type EventName, type 
 import { err, FerryError, ok, type Result } from '../../shared/result.ts';
 import type { z } from 'zod';
 import { createHandlers } from './handlers.ts';
+import { createAnnotator, type Annotator, type AnnotatorOptions } from '../annotator/annotator.ts';
+import { workspaceHolder, type WorkspaceHolder } from '../workspace/workspace.ts';
 
 export type HostKind = 'electron' | 'web' | 'cli';
 
-export type CoreOptions = { readonly configPath: string; readonly host: HostKind; readonly version: string };
+export type CoreOptions = {
+  readonly configPath: string;
+  readonly host: HostKind;
+  readonly version: string;
+  readonly nativeBinding?: string; // the Electron shell's build of better-sqlite3
+  readonly annotator?: AnnotatorOptions;
+};
 
 export interface CoreContext extends CoreOptions {
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -21,6 +29,8 @@ export interface Core {
   dispatch(command: string, request: unknown): Promise<Result<unknown>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   readonly context: CoreContext;
+  readonly annotator: Annotator;
+  readonly workspaces: WorkspaceHolder;
   close(): Promise<void>;
 }
 
@@ -43,9 +53,13 @@ export function createCore(options: CoreOptions): Core {
       events.emit(event, payload);
     },
   };
-  const handlers = createHandlers(context);
+  const workspaces = workspaceHolder(options.configPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+  const annotator = createAnnotator(context, workspaces, options.annotator);
+  const handlers = createHandlers(context, { workspaces, annotator });
   return {
     context,
+    annotator,
+    workspaces,
     async dispatch(command, request) {
       if (!isCommand(command)) return err('unknown-command', `Ferry has no command "${command}".`);
       const parsed = Commands[command].safeParse(request ?? {});
@@ -65,6 +79,8 @@ export function createCore(options: CoreOptions): Core {
       return () => events.off(event, listener);
     },
     async close() {
+      await annotator.stopAll(); // Prodigy stops cleanly and its last answers are harvested
+      await workspaces.reset();
       events.removeAllListeners();
     },
   };

@@ -1,0 +1,280 @@
+// The annotator's day, behind the app and the CLI alike: get a batch, pull it, annotate in Prodigy, submit.
+import type { BatchView, SubmitView, SyncEvent } from '../../shared/api.ts';
+import { BatchManifestSchema, type BatchManifest } from '../../shared/batch.ts';
+import { FerryError } from '../../shared/result.ts';
+import { claimNextBatch } from '../claims/claim-batch.ts';
+import { harvestAnswers } from '../harvest/harvest.ts';
+import { startHarvestLoop } from '../harvest/harvest-loop.ts';
+import type { CoreContext } from '../host/core.ts';
+import { resolveProdigyCommand } from '../prodigy/resolve-command.ts';
+import { startProdigyServer } from '../prodigy/run-prodigy.ts';
+import { pullBatch } from '../pull/pull-batch.ts';
+import { sealChunks } from '../publish/seal-chunks.ts';
+import { queueSubmission } from '../publish/submission.ts';
+import type { Batch } from '../store/store.ts';
+import { drainOutbox, SUBMISSION_KIND } from '../sync/outbox-worker.ts';
+import { batchPaths } from '../workspace/paths.ts';
+import type { Workspace, WorkspaceHolder } from '../workspace/workspace.ts';
+import { toBatchView } from './batch-view.ts';
+import { prodigyKind, urlWithLogin, type ProdigySession } from './prodigy-sessions.ts';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type Annotator = ReturnType<typeof createAnnotator>;
+
+export type AnnotatorOptions = { readonly harvestIntervalMs?: number; readonly readyTimeoutMs?: number };
+
+function manifestOf(batch: Batch): BatchManifest {
+  return BatchManifestSchema.parse(batch.manifest);
+}
+
+export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, options: AnnotatorOptions = {}) {
+  const sessions = new Map<string, ProdigySession>();
+  let lastSyncAt: string | null = null;
+
+  function view(ws: Workspace, batch: Batch): BatchView {
+    const session = sessions.get(batch.id);
+    return toBatchView(ws.store, batch, session ? { state: 'running', url: session.server.url } : { state: 'idle' });
+  }
+
+  function requireBatch(ws: Workspace, id: string): Batch {
+    const batch = ws.store.getBatch(id);
+    if (!batch) throw new FerryError('not-found', `There is no batch "${id}" on this computer. Use Get my batch to claim one.`);
+    return batch;
+  }
+
+  function publishBatch(ws: Workspace, id: string): BatchView {
+    const batchView = view(ws, requireBatch(ws, id));
+    ctx.emit('batch', { batch: batchView });
+    return batchView;
+  }
+
+  async function pull(ws: Workspace, batch: Batch, signal?: AbortSignal): Promise<BatchView> {
+    const manifest = manifestOf(batch);
+    ws.store.setBatchStatus(batch.id, 'pulling');
+    publishBatch(ws, batch.id);
+    try {
+      const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
+      await pullBatch(ws.target, manifest, paths, {
+        ...(signal ? { signal } : {}),
+        onProgress: (p) => ctx.emit('progress', { operation: 'pull', id: batch.id, ...p }),
+      });
+      ws.store.upsertBatch({ project: batch.project, region: batch.region, batch: batch.batch, status: 'ready', pulledAt: new Date(), error: null });
+    } catch (error) {
+      const message = error instanceof FerryError ? error.message : String(error);
+      ws.store.setBatchStatus(batch.id, 'failed', `Pulling failed: ${message} Get my batch or Open retries and resumes where it stopped.`);
+      publishBatch(ws, batch.id);
+      throw error;
+    }
+    return publishBatch(ws, batch.id);
+  }
+
+  async function ensurePulled(ws: Workspace, batch: Batch): Promise<Batch> {
+    const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
+    if (batch.pulledAt && existsSync(paths.localTasks)) return batch;
+    await pull(ws, batch);
+    return requireBatch(ws, batch.id);
+  }
+
+  async function harvestOnce(ws: Workspace, batch: Batch, command: readonly string[]): Promise<void> {
+    const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
+    if (!existsSync(join(paths.prodigyHome, 'prodigy.db'))) return;
+    await harvestAnswers({ command, home: paths.prodigyHome, dataset: manifestOf(batch).dataset, batchId: batch.id, annotator: ws.config.annotator, store: ws.store });
+  }
+
+  async function stopSession(ws: Workspace, id: string): Promise<void> {
+    const session = sessions.get(id);
+    if (!session) return;
+    sessions.delete(id);
+    ctx.emit('prodigy', { batch: id, state: 'stopping' });
+    await session.server.stop();
+    await session.harvest.stop(); // one last harvest after Prodigy saved and exited
+    const batch = ws.store.getBatch(id);
+    if (batch?.status === 'annotating') ws.store.setBatchStatus(id, 'ready');
+    ctx.emit('prodigy', { batch: id, state: 'stopped' });
+    publishBatch(ws, id);
+  }
+
+  function syncEvent(ws: Workspace, result: { lastError: string | null; offline: boolean; needsAttention: number }): SyncEvent {
+    const counts = ws.store.outboxCounts();
+    const state: SyncEvent['state'] = result.offline ? 'offline' : counts.failed > 0 ? 'needs-attention' : counts.pending > 0 ? 'syncing' : 'online';
+    return { state, pending: counts.pending, failed: counts.failed, lastSyncAt, nextRetryAt: counts.nextAttemptAt, ...(result.lastError ? { message: result.lastError } : {}) };
+  }
+
+  async function sync(ws: Workspace): Promise<SyncEvent> {
+    ctx.emit('sync', { ...syncEvent(ws, { lastError: null, offline: false, needsAttention: 0 }), state: 'syncing' });
+    const result = await drainOutbox({ store: ws.store, client: ws.client, bucket: ws.config.bucket });
+    const offline = result.lastError !== null && /reach|unreachable|offline|ECONN|timed out/i.test(result.lastError);
+    if (!offline) lastSyncAt = new Date().toISOString();
+    for (const job of ws.store.listJobs({ kind: SUBMISSION_KIND, state: 'done' })) {
+      const batch = job.batchId ? ws.store.getBatch(job.batchId) : undefined;
+      if (batch && batch.status !== 'submitted') {
+        ws.store.upsertBatch({ project: batch.project, region: batch.region, batch: batch.batch, status: 'submitted', lastSyncAt: new Date(), error: null });
+        publishBatch(ws, batch.id);
+      }
+    }
+    const event = syncEvent(ws, { ...result, offline });
+    ctx.emit('sync', event);
+    return event;
+  }
+
+  return {
+    async list(): Promise<BatchView[]> {
+      const ws = await workspaces.get();
+      return ws.store.listBatches().map((b) => view(ws, b));
+    },
+
+    async get(id: string): Promise<BatchView> {
+      const ws = await workspaces.get();
+      return view(ws, requireBatch(ws, id));
+    },
+
+    async claimNext(project?: string, signal?: AbortSignal): Promise<BatchView> {
+      const ws = await workspaces.get();
+      const claimed = await claimNextBatch(ws.target, {
+        annotator: ws.config.annotator,
+        region: ws.config.region,
+        appVersion: ctx.version,
+        ...(project ? { project } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      const { manifest, claim } = claimed;
+      const batch = ws.store.upsertBatch({
+        project: manifest.project,
+        region: manifest.region,
+        batch: manifest.batch,
+        status: 'claimed',
+        claimEtag: claimed.etag,
+        leaseUntil: claim.leaseUntil,
+        manifest,
+        tasksTotal: manifest.tasks.count,
+      });
+      publishBatch(ws, batch.id);
+      return await pull(ws, batch, signal);
+    },
+
+    async open(id: string): Promise<{ batch: BatchView; url: string; browserUrl: string; login: { username: string; password: string }; prodigy: 'real' | 'stand-in' }> {
+      const ws = await workspaces.get();
+      const existing = sessions.get(id);
+      if (existing) {
+        const s = existing.server;
+        return { batch: view(ws, requireBatch(ws, id)), url: s.url, browserUrl: urlWithLogin(s), login: { username: s.username, password: s.password }, prodigy: existing.kind };
+      }
+      let batch = requireBatch(ws, id);
+      if (batch.status === 'submitted' || batch.status === 'submitting') {
+        throw new FerryError('conflict', `Batch ${batch.batch} is already submitted; its answers are in the outbox or in S3.`);
+      }
+      batch = await ensurePulled(ws, batch);
+      const manifest = manifestOf(batch);
+      const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
+      const command = await resolveProdigyCommand(ws.config.prodigyCommand);
+      ctx.emit('prodigy', { batch: id, state: 'starting' });
+      let server;
+      try {
+        server = await startProdigyServer({
+          command,
+          recipe: manifest.recipe,
+          dataset: manifest.dataset,
+          ...(manifest.model ? { model: manifest.model } : {}),
+          source: paths.localTasks,
+          labels: manifest.labels,
+          extraArgs: manifest.prodigyArgs,
+          configOverrides: manifest.prodigyConfig,
+          home: paths.prodigyHome,
+          session: ws.config.annotator,
+          ...(options.readyTimeoutMs ? { readyTimeoutMs: options.readyTimeoutMs } : {}),
+        });
+      } catch (error) {
+        const lastLines = (error as { lastLines?: string[] }).lastLines;
+        ctx.emit('prodigy', { batch: id, state: 'failed', ...(lastLines ? { lastLines } : {}) });
+        ws.store.setBatchStatus(id, batch.status === 'annotating' ? 'ready' : batch.status, error instanceof FerryError ? error.message : String(error));
+        publishBatch(ws, id);
+        throw error;
+      }
+      const harvest = startHarvestLoop({
+        command,
+        home: paths.prodigyHome,
+        dataset: manifest.dataset,
+        batchId: id,
+        annotator: ws.config.annotator,
+        store: ws.store,
+        ...(options.harvestIntervalMs ? { intervalMs: options.harvestIntervalMs } : {}),
+        onHarvest: (result) => {
+          if (result.inserted + result.updated > 0) publishBatch(ws, id);
+        },
+      });
+      const session: ProdigySession = { batchId: id, server, harvest, command, kind: prodigyKind(command) };
+      sessions.set(id, session);
+      server.on('exit', (exit) => {
+        if (sessions.get(id) !== session) return; // stopped on purpose
+        sessions.delete(id);
+        void harvest.stop().then(() => {
+          if (ws.store.getBatch(id)?.status === 'annotating') ws.store.setBatchStatus(id, 'ready');
+          ctx.emit('prodigy', { batch: id, state: exit.exitCode === 0 ? 'stopped' : 'failed', lastLines: server.lastLines(20) });
+          publishBatch(ws, id);
+        });
+      });
+      ws.store.setBatchStatus(id, 'annotating', null);
+      ctx.emit('prodigy', { batch: id, state: 'running', url: server.url });
+      return { batch: publishBatch(ws, id), url: server.url, browserUrl: urlWithLogin(server), login: { username: server.username, password: server.password }, prodigy: session.kind };
+    },
+
+    async stop(id: string): Promise<BatchView> {
+      const ws = await workspaces.get();
+      requireBatch(ws, id);
+      await stopSession(ws, id);
+      return view(ws, requireBatch(ws, id));
+    },
+
+    async submit(id: string): Promise<SubmitView> {
+      const ws = await workspaces.get();
+      let batch = requireBatch(ws, id);
+      if (sessions.has(id)) await stopSession(ws, id);
+      else if (batch.status !== 'submitted') {
+        const command = await resolveProdigyCommand(ws.config.prodigyCommand).catch(() => null);
+        if (command) await harvestOnce(ws, batch, command);
+      }
+      batch = requireBatch(ws, id);
+      const counts = ws.store.countAnswers(id);
+      if (counts.total === 0 && batch.status !== 'submitted') {
+        throw new FerryError('invalid-request', `Batch ${batch.batch} has no answers yet. Open it in Prodigy, annotate, and save before you submit.`);
+      }
+      const manifest = manifestOf(batch);
+      const common = { store: ws.store, prefix: ws.target.prefix, project: batch.project, region: batch.region, batch: batch.batch, batchId: id, annotator: ws.config.annotator };
+      await sealChunks({ ...common, outboxDir: ws.outboxDir });
+      const { submission } = await queueSubmission({ ...common, tasks: manifest.tasks.count, late: false, appVersion: ctx.version });
+      if (batch.status !== 'submitted') ws.store.setBatchStatus(id, 'submitting', null);
+      publishBatch(ws, id);
+      const event = await sync(ws);
+      const after = view(ws, requireBatch(ws, id));
+      const chunks = submission.chunks.map((c) => ({ key: c.key, sha256: c.sha256, count: c.count }));
+      if (after.status === 'submitted') {
+        return { batch: after, state: 'submitted', message: `Submitted ${counts.total} answers of batch ${batch.batch} to S3.`, chunks };
+      }
+      const why = event.message ? ` (${event.message})` : '';
+      return { batch: after, state: 'queued', message: `Batch ${batch.batch} is submitted on this computer and queued for upload${why}. Ferry will publish it when S3 can be reached.`, chunks };
+    },
+
+    async status() {
+      const ws = await workspaces.get();
+      const batches = ws.store.listBatches().map((b) => view(ws, b));
+      const counts = ws.store.outboxCounts();
+      const command = await resolveProdigyCommand(ws.config.prodigyCommand).catch(() => null);
+      return { batches, outbox: counts, prodigy: command ? prodigyKind(command) : ('missing' as const) };
+    },
+
+    async syncNow(): Promise<SyncEvent> {
+      return await sync(await workspaces.get());
+    },
+
+    async stopAll(): Promise<void> {
+      const ws = await workspaces.get().catch(() => null);
+      if (!ws) return;
+      for (const id of [...sessions.keys()]) await stopSession(ws, id);
+    },
+
+    hasSessions(): boolean {
+      return sessions.size > 0;
+    },
+  };
+}

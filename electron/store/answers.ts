@@ -1,0 +1,143 @@
+// Answers harvested from Prodigy: idempotent per (batch, task hash, annotator); the latest answer wins.
+import type { Database } from 'better-sqlite3';
+import { FerryError } from '../../shared/result.ts';
+
+export const ANSWER_VALUES = ['accept', 'reject', 'ignore'] as const;
+export type AnswerValue = (typeof ANSWER_VALUES)[number];
+
+export type AnswerInput = {
+  readonly taskHash: number;
+  readonly inputHash: number;
+  readonly answer: AnswerValue;
+  // The whole example as Prodigy exported it (stored as JSON text).
+  readonly content: unknown;
+};
+
+export type StoredAnswer = {
+  readonly batchId: string;
+  readonly taskHash: number;
+  readonly inputHash: number;
+  readonly annotator: string;
+  readonly answer: AnswerValue;
+  readonly content: unknown;
+  readonly revision: number;
+  readonly harvestedAt: string;
+  readonly updatedAt: string;
+  readonly publishedChunk: string | null;
+};
+
+export type RecordAnswersResult = { readonly inserted: number; readonly updated: number; readonly unchanged: number };
+export type AnswerCounts = { readonly total: number; readonly unpublished: number; readonly accept: number; readonly reject: number; readonly ignore: number };
+export type PublishedAnswer = { readonly taskHash: number; readonly revision: number };
+
+type AnswerRow = {
+  batch_id: string;
+  task_hash: number;
+  input_hash: number;
+  annotator: string;
+  answer: AnswerValue;
+  content_json: string;
+  revision: number;
+  harvested_at: string;
+  updated_at: string;
+  published_chunk: string | null;
+};
+
+function toAnswer(row: AnswerRow): StoredAnswer {
+  return {
+    batchId: row.batch_id,
+    taskHash: row.task_hash,
+    inputHash: row.input_hash,
+    annotator: row.annotator,
+    answer: row.answer,
+    content: JSON.parse(row.content_json) as unknown,
+    revision: row.revision,
+    harvestedAt: row.harvested_at,
+    updatedAt: row.updated_at,
+    publishedChunk: row.published_chunk,
+  };
+}
+
+function assertAnswer(batchId: string, index: number, a: AnswerInput): string {
+  const where = `Answer ${index + 1} for batch ${batchId}`;
+  if (!Number.isSafeInteger(a.taskHash)) throw new FerryError('malformed-input', `${where}: _task_hash must be an integer, got ${String(a.taskHash)}.`);
+  if (!Number.isSafeInteger(a.inputHash)) throw new FerryError('malformed-input', `${where}: _input_hash must be an integer, got ${String(a.inputHash)}.`);
+  if (!(ANSWER_VALUES as readonly string[]).includes(a.answer)) {
+    throw new FerryError('malformed-input', `${where} (task ${a.taskHash}): answer must be one of ${ANSWER_VALUES.join(', ')}, got "${String(a.answer)}".`);
+  }
+  const json = JSON.stringify(a.content);
+  if (json === undefined) throw new FerryError('malformed-input', `${where} (task ${a.taskHash}): the example content is not JSON.`);
+  return json;
+}
+
+// One transaction for the whole list: a crash leaves either all of it or none. A changed answer (content or
+// accept/reject) gets revision + 1 and loses its published_chunk so the next chunk publishes it again.
+export function recordAnswers(db: Database, batchId: string, annotator: string, answers: readonly AnswerInput[], now: Date): RecordAnswersResult {
+  if (annotator.length === 0) throw new FerryError('malformed-input', `recordAnswers for batch ${batchId}: the annotator name is empty.`);
+  const rows = answers.map((a, i) => ({ ...a, contentJson: assertAnswer(batchId, i, a) }));
+  const upsert = db.prepare(
+    `INSERT INTO answers (batch_id, task_hash, input_hash, annotator, answer, content_json, revision, harvested_at, updated_at, published_chunk)
+     VALUES (@batchId, @taskHash, @inputHash, @annotator, @answer, @contentJson, 1, @now, @now, NULL)
+     ON CONFLICT (batch_id, task_hash, annotator) DO UPDATE SET
+       input_hash = excluded.input_hash, answer = excluded.answer, content_json = excluded.content_json,
+       revision = answers.revision + 1, updated_at = excluded.updated_at, published_chunk = NULL
+     WHERE answers.answer IS NOT excluded.answer OR answers.content_json IS NOT excluded.content_json OR answers.input_hash IS NOT excluded.input_hash
+     RETURNING revision`,
+  );
+  const write = db.transaction(() => {
+    if (db.prepare('SELECT 1 FROM batches WHERE id = ?').get(batchId) === undefined) {
+      throw new FerryError('not-found', `Cannot record answers: there is no local batch "${batchId}".`);
+    }
+    const stamp = now.toISOString();
+    let inserted = 0;
+    let updated = 0;
+    for (const row of rows) {
+      const back = upsert.get({ batchId, annotator, now: stamp, taskHash: row.taskHash, inputHash: row.inputHash, answer: row.answer, contentJson: row.contentJson }) as
+        | { revision: number }
+        | undefined;
+      if (back === undefined) continue;
+      if (back.revision === 1) inserted += 1;
+      else updated += 1;
+    }
+    return { inserted, updated, unchanged: rows.length - inserted - updated };
+  });
+  return write.immediate();
+}
+
+export function countAnswers(db: Database, batchId: string): AnswerCounts {
+  const row = db
+    .prepare(
+      `SELECT count(*) AS total,
+              coalesce(sum(published_chunk IS NULL), 0) AS unpublished,
+              coalesce(sum(answer = 'accept'), 0) AS accept,
+              coalesce(sum(answer = 'reject'), 0) AS reject,
+              coalesce(sum(answer = 'ignore'), 0) AS ignore
+         FROM answers WHERE batch_id = ?`,
+    )
+    .get(batchId) as AnswerCounts;
+  return { ...row };
+}
+
+// Oldest first, so chunks follow the order in which people answered.
+export function listUnpublishedAnswers(db: Database, batchId: string, annotator: string, limit = 10_000): StoredAnswer[] {
+  const rows = db
+    .prepare('SELECT * FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL ORDER BY harvested_at, task_hash LIMIT ?')
+    .all(batchId, annotator, limit) as AnswerRow[];
+  return rows.map(toAnswer);
+}
+
+export function listAnswers(db: Database, batchId: string, annotator?: string): StoredAnswer[] {
+  const rows = (
+    annotator === undefined
+      ? db.prepare('SELECT * FROM answers WHERE batch_id = ? ORDER BY annotator, harvested_at, task_hash').all(batchId)
+      : db.prepare('SELECT * FROM answers WHERE batch_id = ? AND annotator = ? ORDER BY harvested_at, task_hash').all(batchId, annotator)
+  ) as AnswerRow[];
+  return rows.map(toAnswer);
+}
+
+// Marks only the revisions the chunk holds: an answer changed while the chunk was uploading stays unpublished.
+export function markAnswersPublished(db: Database, batchId: string, annotator: string, chunkKey: string, published: readonly PublishedAnswer[]): number {
+  const mark = db.prepare('UPDATE answers SET published_chunk = ? WHERE batch_id = ? AND annotator = ? AND task_hash = ? AND revision = ?');
+  const write = db.transaction(() => published.reduce((n, p) => n + mark.run(chunkKey, batchId, annotator, p.taskHash, p.revision).changes, 0));
+  return write.immediate();
+}

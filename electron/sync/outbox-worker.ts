@@ -1,0 +1,120 @@
+// Drains the outbox to S3. Every job is a create-once write, so a retry after a crash or a timeout is harmless;
+// a job is done only when S3 holds exactly its bytes (same SHA-256).
+import type { S3Client } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { FerryError } from '../../shared/result.ts';
+import { classifyS3Error, isRetryable } from '../s3/errors.ts';
+import { putObjectOnce } from '../s3/objects.ts';
+import type { OutboxJob, Store } from '../store/store.ts';
+import { CHUNK_KIND } from '../publish/seal-chunks.ts';
+
+export const SUBMISSION_KIND = 'submission';
+
+export type DrainOptions = {
+  readonly store: Store;
+  readonly client: S3Client;
+  readonly bucket: string;
+  readonly concurrency?: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => Date;
+  readonly random?: () => number;
+  readonly onJob?: (job: OutboxJob, outcome: JobOutcome) => void;
+};
+
+export type JobOutcome = 'done' | 'retry' | 'needs-attention' | 'waiting';
+export type DrainResult = { readonly done: number; readonly retried: number; readonly needsAttention: number; readonly lastError: string | null };
+
+const BASE_DELAY_MS = 2_000;
+const MAX_DELAY_MS = 5 * 60_000;
+
+// Exponential back-off with full jitter, so many laptops coming back online don't retry in step.
+export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+// The exact bytes a job publishes: a file on disk (chunks) or compact JSON (markers).
+export async function jobBody(job: OutboxJob): Promise<Buffer> {
+  if ('path' in job.payload) return await readFile(job.payload.path);
+  return Buffer.from(JSON.stringify(job.payload.json), 'utf8');
+}
+
+export function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+// A submission marker says "all chunks are in": it may go only after every chunk of its batch is confirmed.
+function unfinishedChunks(store: Store, job: OutboxJob): OutboxJob[] {
+  if (job.kind !== SUBMISSION_KIND || job.batchId === null) return [];
+  return store.listJobs({ batchId: job.batchId, kind: CHUNK_KIND }).filter((chunk) => chunk.state !== 'done');
+}
+
+async function runJob(options: DrainOptions, job: OutboxJob): Promise<void> {
+  const body = await jobBody(job).catch((error: NodeJS.ErrnoException) => {
+    throw new FerryError('not-found', `The local file for ${job.targetKey} is missing (${error.code ?? error.message}); it cannot be published.`);
+  });
+  if (sha256Hex(body) !== job.sha256) {
+    throw new FerryError('checksum-mismatch', `The local file for ${job.targetKey} changed on disk since it was queued (SHA-256 differs); it was not published.`);
+  }
+  await putObjectOnce(options.client, options.bucket, job.targetKey, body, {
+    contentType: job.targetKey.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json',
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
+  const now = options.now ?? (() => new Date());
+  let done = 0;
+  let retried = 0;
+  let needsAttention = 0;
+  let lastError: string | null = null;
+  let offline = false;
+  const inFlight = new Set<Promise<void>>();
+
+  async function publish(job: OutboxJob): Promise<void> {
+    try {
+      await runJob(options, job);
+      options.store.completeJob(job.id);
+      done += 1;
+      options.onJob?.(job, 'done');
+    } catch (error) {
+      const ferry = error instanceof FerryError ? error : classifyS3Error(error, { op: 'write', bucket: options.bucket, key: job.targetKey });
+      lastError = ferry.message;
+      if (isRetryable(error) || ferry.code === 'endpoint-unreachable' || ferry.code === 'cancelled') {
+        options.store.retryJob(job.id, ferry.message, new Date(now().getTime() + retryDelayMs(job.attempts, options.random)));
+        retried += 1;
+        options.onJob?.(job, 'retry');
+        if (ferry.code === 'endpoint-unreachable') offline = true; // stop hammering; the next sync resumes
+      } else {
+        options.store.failJob(job.id, ferry.message, 'needs-attention');
+        needsAttention += 1;
+        options.onJob?.(job, 'needs-attention');
+      }
+    }
+  }
+
+  async function worker(): Promise<void> {
+    while (!offline && !options.signal?.aborted) {
+      const job = options.store.startNextJob();
+      if (!job) return;
+      let waiting = unfinishedChunks(options.store, job);
+      // Chunks still uploading in this drain: wait for them rather than postpone the marker.
+      while (waiting.length > 0 && waiting.every((c) => c.state === 'active') && inFlight.size > 0) {
+        await Promise.race(inFlight);
+        waiting = unfinishedChunks(options.store, job);
+      }
+      if (waiting.length > 0) {
+        options.store.retryJob(job.id, `waiting for ${waiting.length} chunk(s) of its batch to reach S3`, new Date(now().getTime() + retryDelayMs(1, options.random)));
+        options.onJob?.(job, 'waiting');
+        continue;
+      }
+      const running = publish(job).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+      await running;
+    }
+  }
+
+  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
+  return { done, retried, needsAttention, lastError };
+}
