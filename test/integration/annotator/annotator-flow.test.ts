@@ -65,7 +65,7 @@ describe('annotator path', () => {
     expect(chunkKeys).toHaveLength(1);
     const lines = (await bodyOf(ws.config.bucket, chunkKeys[0]!)).trim().split('\n').map((l) => JSON.parse(l) as AnswerLine);
     expect(lines.map((l) => l.answer).sort()).toEqual(['accept', 'accept', 'reject']);
-    expect(new Set(lines.map((l) => l.meta.task_id))).toEqual(new Set(given.map((g) => (g.meta as { task_id: string }).task_id)));
+    expect(new Set(lines.map((l) => l.meta.task_id))).toEqual(new Set(given.map((g) => (g as { meta?: { task_id: string } }).meta?.task_id)));
     for (const line of lines) {
       expect(typeof line._input_hash).toBe('number');
       expect(typeof line._task_hash).toBe('number');
