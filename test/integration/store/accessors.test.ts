@@ -190,3 +190,20 @@ describe('recordAnswersInSlices', () => {
     store.close();
   });
 });
+
+describe('sealChunk', () => {
+  it('queues the chunk and marks its answers together, or does neither', () => {
+    const store = storeAt({ now: new Date() });
+    store.upsertBatch({ project: 'p', region: 'emea', batch: 'b1', status: 'annotating' });
+    store.recordAnswers('p/emea/b1', 'ana', [answer(1), answer(2)]);
+    const published = store.listUnpublishedAnswers('p/emea/b1', 'ana');
+    const job = { kind: 'chunk', batchId: 'p/emea/b1', targetKey: 'results/emea/b1/ana/000001.jsonl', sha256: SHA, payload: { path: '/data/000001.jsonl' } };
+    store.enqueueJob({ ...job, sha256: 'e'.repeat(64) });
+    expect(() => store.sealChunk({ batchId: 'p/emea/b1', annotator: 'ana', job, published })).toThrow(/already holds a different chunk/);
+    expect(store.countAnswers('p/emea/b1').unpublished).toBe(2);
+    const sealed = store.sealChunk({ batchId: 'p/emea/b1', annotator: 'ana', job: { ...job, targetKey: 'results/emea/b1/ana/000002.jsonl' }, published });
+    expect(sealed).toMatchObject({ created: true, marked: 2 });
+    expect(store.countAnswers('p/emea/b1').unpublished).toBe(0);
+    store.close();
+  });
+});
