@@ -10,6 +10,7 @@ import { annotateCommand } from './commands/annotate.ts';
 import { submitCommand } from './commands/submit.ts';
 import { statusCommand } from './commands/status.ts';
 import { syncCommand } from './commands/sync.ts';
+import { demoCommand } from './commands/demo.ts';
 
 export const commands: readonly CliCommand[] = [
   initCommand,
@@ -22,4 +23,5 @@ export const commands: readonly CliCommand[] = [
   projectCommand,
   batchesCommand,
   webCommand,
+  demoCommand,
 ];
