@@ -2,7 +2,10 @@
 import { z } from 'zod';
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-export const IdSchema = z.string().regex(ID_PATTERN, 'letters, digits, ".", "_" or "-", starting with a letter or digit');
+export const IdSchema = z
+  .string()
+  .regex(ID_PATTERN, 'letters, digits, ".", "_" or "-", starting with a letter or digit')
+  .refine((v) => !v.includes('..'), 'must not contain ".."');
 
 export const RECIPES = ['textcat.manual', 'ner.manual', 'spans.manual', 'image.manual', 'audio.manual', 'review'] as const;
 export type Recipe = (typeof RECIPES)[number];
