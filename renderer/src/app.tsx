@@ -1,0 +1,30 @@
+// The app shell: sidebar, the current screen, status bar.
+import { useEffect } from 'react';
+import { MyBatchesScreen } from './screens/my-batches/my-batches-screen.tsx';
+import { SettingsScreen } from './screens/settings/settings-screen.tsx';
+import { Sidebar } from './shell/sidebar.tsx';
+import { StatusBar } from './shell/status-bar.tsx';
+import { chooseLandingRoute, useRoute } from './state/route.ts';
+import { isConfigured, loadWorkspace, useWorkspace } from './state/workspace.ts';
+
+function CurrentScreen() {
+  const route = useRoute((s) => s.route);
+  const loaded = useWorkspace((s) => s.view !== null || s.loadError !== null);
+  if (!loaded || route === null) return <div className="screen-loading" aria-busy="true" />;
+  return route === 'settings' ? <SettingsScreen /> : <MyBatchesScreen />;
+}
+
+export function App() {
+  useEffect(() => {
+    void loadWorkspace().then(() => chooseLandingRoute(isConfigured(useWorkspace.getState().view)));
+  }, []);
+  return (
+    <div className="app">
+      <Sidebar />
+      <main className="content" id="main">
+        <CurrentScreen />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}
