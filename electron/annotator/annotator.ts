@@ -28,6 +28,13 @@ function manifestOf(batch: Batch): BatchManifest {
   return BatchManifestSchema.parse(batch.manifest);
 }
 
+// What the batch shows after a failed pull; a retry is suggested only where one can help.
+function pullFailureNote(error: unknown): string {
+  const message = error instanceof FerryError ? error.message : String(error);
+  const final = error instanceof FerryError && (error.code === 'malformed-input' || error.code === 'unsafe-key');
+  return final ? `Pulling failed: ${message}` : `Pulling failed: ${message} Open the batch to try again; files already verified are kept, so the pull resumes where it stopped.`;
+}
+
 export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, options: AnnotatorOptions = {}) {
   const sessions = new Map<string, ProdigySession>();
   let lastSyncAt: string | null = null;
@@ -61,8 +68,7 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       });
       ws.store.upsertBatch({ project: batch.project, region: batch.region, batch: batch.batch, status: 'ready', pulledAt: new Date(), error: null });
     } catch (error) {
-      const message = error instanceof FerryError ? error.message : String(error);
-      ws.store.setBatchStatus(batch.id, 'failed', `Pulling failed: ${message} Get my batch or Open retries and resumes where it stopped.`);
+      ws.store.setBatchStatus(batch.id, 'failed', pullFailureNote(error));
       publishBatch(ws, batch.id);
       throw error;
     }
@@ -101,7 +107,9 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
     return { state, pending: counts.pending, failed: counts.failed, lastSyncAt, nextRetryAt: counts.nextAttemptAt, ...(result.lastError ? { message: result.lastError } : {}) };
   }
 
-  async function sync(ws: Workspace): Promise<SyncEvent> {
+  // `now`: a person asked (Sync now, Submit), so jobs waiting out a back-off after an offline spell go right away.
+  async function sync(ws: Workspace, now = false): Promise<SyncEvent> {
+    if (now) ws.store.expediteQueuedJobs();
     ctx.emit('sync', { ...syncEvent(ws, { lastError: null, offline: false, needsAttention: 0 }), state: 'syncing' });
     const result = await drainOutbox({ store: ws.store, client: ws.client, bucket: ws.config.bucket });
     const offline = result.lastError !== null && /reach|unreachable|offline|ECONN|timed out/i.test(result.lastError);
@@ -167,10 +175,12 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       batch = await ensurePulled(ws, batch);
       const manifest = manifestOf(batch);
       const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
-      const command = await resolveProdigyCommand(ws.config.prodigyCommand);
       ctx.emit('prodigy', { batch: id, state: 'starting' });
       let server;
+      let command: string[];
       try {
+        // Inside the try: a missing Prodigy is a failed start the UI shows on the batch, like any other.
+        command = await resolveProdigyCommand(ws.config.prodigyCommand);
         server = await startProdigyServer({
           command,
           recipe: manifest.recipe,
@@ -245,7 +255,7 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       const { submission } = await queueSubmission({ ...common, tasks: manifest.tasks.count, late: false, appVersion: ctx.version });
       if (batch.status !== 'submitted') ws.store.setBatchStatus(id, 'submitting', null);
       publishBatch(ws, id);
-      const event = await sync(ws);
+      const event = await sync(ws, true);
       const after = view(ws, requireBatch(ws, id));
       const chunks = submission.chunks.map((c) => ({ key: c.key, sha256: c.sha256, count: c.count }));
       if (after.status === 'submitted') {
@@ -264,7 +274,7 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
     },
 
     async syncNow(): Promise<SyncEvent> {
-      return await sync(await workspaces.get());
+      return await sync(await workspaces.get(), true);
     },
 
     async stopAll(): Promise<void> {

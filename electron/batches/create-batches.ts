@@ -67,12 +67,19 @@ export function taskLine(item: PoolItem, poolName: string): string {
   return JSON.stringify({ ...rest, meta });
 }
 
-async function collectAssets(target: S3Target, items: readonly PoolItem[]): Promise<Asset[]> {
+// A missing or unreadable asset names the pool line that points at it, so the lead knows which line to fix.
+async function collectAssets(target: S3Target, items: readonly PoolItem[], poolName: string): Promise<Asset[]> {
   const byKey = new Map<string, Asset>();
   for (const item of items) {
     for (const ref of assetRefs(item.task)) {
       const uri = `s3://${ref.bucket}/${ref.key}`;
-      if (!byKey.has(uri)) byKey.set(uri, await fingerprintAsset(target.client, ref.bucket, ref.key));
+      if (byKey.has(uri)) continue;
+      try {
+        byKey.set(uri, await fingerprintAsset(target.client, ref.bucket, ref.key));
+      } catch (error) {
+        if (!(error instanceof FerryError)) throw error;
+        throw new FerryError(error.code, `${poolName} line ${item.line} (task "${item.id}", field "${ref.field}"): ${error.message} No batch was created.`, error.detail);
+      }
     }
   }
   return [...byKey.values()];
@@ -115,19 +122,24 @@ export async function createBatches(target: S3Target, input: CreateBatchesInput)
   const plans = planBatches(items, { size, used: existing.used, ...(input.count !== undefined ? { count: input.count } : {}) });
   const poolName = basename(input.poolFile);
   let position = existing.nextPosition.get(input.region) ?? 0;
-  const created: CreatedBatch[] = [];
+  // Every batch is built (and every asset found) before the first write, so a bad pool line leaves S3 untouched.
+  const ready: { readonly manifest: BatchManifest; readonly tasksBody: Buffer }[] = [];
   for (const plan of plans) {
-    if (input.signal?.aborted) throw new FerryError('cancelled', 'Batch creation was cancelled; the batches listed so far were created.');
+    if (input.signal?.aborted) throw new FerryError('cancelled', 'Batch creation was cancelled before anything was written to S3.');
     const id = batchId(position, plan.items.map((i) => i.id), sha256);
     const tasksBody = Buffer.from(`${plan.items.map((i) => taskLine(i, poolName)).join('\n')}\n`, 'utf8');
-    const assets = await collectAssets(target, plan.items);
-    const manifest = buildManifest(project, input.region, id, position, plan.items, tasksBody, assets, input.createdBy);
-    // tasks first, manifest last: a batch is visible to claimers only once it is complete.
-    await putObjectOnce(target.client, target.bucket, batchTasksKey(target.prefix, project.name, input.region, id), tasksBody, { contentType: 'application/x-ndjson' });
-    const key = batchManifestKey(target.prefix, project.name, input.region, id);
-    await putObjectOnce(target.client, target.bucket, key, JSON.stringify(manifest, null, 2), { contentType: 'application/json' });
-    created.push({ batch: id, tasks: plan.items.length, priority: position, key });
+    const assets = await collectAssets(target, plan.items, poolName);
+    ready.push({ manifest: buildManifest(project, input.region, id, position, plan.items, tasksBody, assets, input.createdBy), tasksBody });
     position += 1;
+  }
+  const created: CreatedBatch[] = [];
+  for (const { manifest, tasksBody } of ready) {
+    if (input.signal?.aborted) throw new FerryError('cancelled', `Batch creation was cancelled; ${created.length} of ${ready.length} batches were created.`);
+    // tasks first, manifest last: a batch is visible to claimers only once it is complete.
+    await putObjectOnce(target.client, target.bucket, batchTasksKey(target.prefix, project.name, input.region, manifest.batch), tasksBody, { contentType: 'application/x-ndjson' });
+    const key = batchManifestKey(target.prefix, project.name, input.region, manifest.batch);
+    await putObjectOnce(target.client, target.bucket, key, JSON.stringify(manifest, null, 2), { contentType: 'application/json' });
+    created.push({ batch: manifest.batch, tasks: manifest.tasks.count, priority: manifest.priority, key });
   }
   const batched = plans.reduce((n, p) => n + p.items.length, 0);
   const free = items.filter((i) => !existing.used.has(i.id)).length;

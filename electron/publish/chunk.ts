@@ -13,6 +13,9 @@ export type ChunkContent = {
 type Example = Record<string, unknown> & { meta?: Record<string, unknown> };
 
 // One line as Prodigy's db-in reads it: the example as Prodigy saved it, plus `_ferry` (kept by Prodigy as-is).
+// Chunks are never rewritten: a changed answer is sealed again, with revision + 1, in a later chunk (possibly after the
+// submission marker, which lists only the chunks sealed by then). Consumers therefore read every chunk under
+// results/R/B/ANNOTATOR/ and keep, per (annotator, _ferry.task), the line with the highest _ferry.revision.
 export function answerLine(answer: StoredAnswer, context: Omit<FerryAnswerContext, 'task' | 'source'>): string {
   const example = { ...(answer.content as Example) };
   const meta = example.meta ?? {};

@@ -3,6 +3,9 @@
 import type { BatchManifest } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 
+const REFUSED =
+  'The batch was refused as a whole, because annotating only part of it would publish answers that never add up to its manifest; ask your team lead to recreate it.';
+
 export function parseTasks(text: string, name: string, manifest: BatchManifest): Record<string, unknown>[] {
   const tasks: Record<string, unknown>[] = [];
   const lines = text.split('\n');
@@ -13,15 +16,15 @@ export function parseTasks(text: string, name: string, manifest: BatchManifest):
     try {
       value = JSON.parse(line);
     } catch (error) {
-      throw new FerryError('malformed-input', `${name} line ${i + 1} is not valid JSON (${(error as Error).message}). The batch was refused as a whole so its counts stay true; ask your team lead to recreate it.`);
+      throw new FerryError('malformed-input', `${name} line ${i + 1} is not valid JSON (${(error as Error).message}). ${REFUSED}`);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new FerryError('malformed-input', `${name} line ${i + 1} is not a JSON object. The batch was refused as a whole; ask your team lead to recreate it.`);
+      throw new FerryError('malformed-input', `${name} line ${i + 1} is not a JSON object. ${REFUSED}`);
     }
     tasks.push(value as Record<string, unknown>);
   }
   if (tasks.length !== manifest.tasks.count) {
-    throw new FerryError('malformed-input', `${name} holds ${tasks.length} tasks but its manifest says ${manifest.tasks.count}. The batch was refused as a whole.`);
+    throw new FerryError('malformed-input', `${name} holds ${tasks.length} tasks but its manifest says ${manifest.tasks.count}. ${REFUSED}`);
   }
   return tasks;
 }

@@ -1,13 +1,13 @@
 // Streams an object to disk: hashed on the way, verified, fsynced, then renamed into place; resumable from `.part`.
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { FerryError } from '../../shared/result.ts';
 import { s3Failure } from './failure.ts';
+import { HashingFileSink, openPart, syncFolderAfterRename } from './file-sink.ts';
 import { hashFileInto, throttleProgress, type TransferProgress } from './hashing.ts';
 
 export type DownloadOptions = {
@@ -30,15 +30,8 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-// Flushes file contents, then the folder entry, so a crash after rename cannot leave an empty file behind.
-async function fsyncFile(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
+// Flushes the folder entry after a rename (the file itself is fsynced on its write handle first), so a crash after
+// the rename cannot leave an empty file behind.
 async function fsyncFolder(folder: string): Promise<void> {
   try {
     const handle = await open(folder, 'r');
@@ -62,7 +55,6 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
   const folder = dirname(destPath);
   const where = `s3://${bucket}/${key}`;
   if (signal?.aborted) throw cancelled(bucket, key);
-  await mkdir(folder, { recursive: true });
 
   let hash: Hash = createHash('sha256');
   let offset = 0;
@@ -79,6 +71,9 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
 
   let expectedSha = options.expectedSha256;
   let total = expectedSize ?? offset;
+  let size = offset;
+  // Open while the fresh bytes are being written; fsynced and closed once they check out.
+  let handle: FileHandle | undefined;
   const report = throttleProgress(options.onProgress);
   if (expectedSize === undefined || offset < expectedSize) {
     let response: GetObjectCommandOutput | undefined;
@@ -98,27 +93,20 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
       expectedSha ??= response.Metadata?.sha256;
       total = offset + (response.ContentLength ?? 0);
       let done = offset;
-      const hashing = hash;
-      const meter = new Transform({
-        transform(chunk: Buffer, _enc, callback) {
-          hashing.update(chunk);
-          done += chunk.length;
-          report({ phase: 'downloading', bytesDone: done, bytesTotal: total });
-          callback(null, chunk);
-        },
-      });
       try {
-        await pipeline(response.Body as Readable, meter, createWriteStream(part, { flags: offset > 0 ? 'a' : 'w' }), signal ? { signal } : {});
+        handle = await openPart(part, offset > 0, () => mkdir(folder, { recursive: true }));
+        const sink = new HashingFileSink(handle, hash, (bytes) => {
+          done += bytes;
+          report({ phase: 'downloading', bytesDone: done, bytesTotal: total });
+        });
+        await pipeline(response.Body as Readable, sink, signal ? { signal } : {});
+        size = offset + sink.written;
       } catch (error) {
-        const errno = errnoOf(error);
-        if (errno === 'ENOSPC' || errno === 'EDQUOT') {
+        (response.Body as Readable | undefined)?.destroy();
+        await handle?.close().catch(() => undefined);
+        if (errnoOf(error) === 'ENOSPC') {
           await rm(part, { force: true });
-          throw new FerryError('disk-full', `Not enough disk space in ${folder} to download ${where} (${total} bytes). Free some space and try again.`, errno);
-        }
-        if (errno === 'EFBIG') {
-          // A per-file size limit (ulimit -f, some file systems), not a full disk; the part is useless either way.
-          await rm(part, { force: true });
-          throw new FerryError('disk-full', `Cannot download ${where} (${total} bytes) into ${folder}: the file would be larger than this system lets one file be (EFBIG). Lift the file-size limit or move dataDir, then try again.`, errno);
+          throw new FerryError('disk-full', `Not enough disk space in ${folder} to download ${where} (${total} bytes). Free some space and try again.`);
         }
         if (signal?.aborted) throw cancelled(bucket, key);
         if (errnoOf(error) === 'EACCES' || errnoOf(error) === 'EPERM') {
@@ -129,9 +117,9 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
     }
   }
 
-  const size = await sizeOf(part);
   const sha256 = hash.digest('hex');
   if ((expectedSize !== undefined && size !== expectedSize) || (expectedSha !== undefined && sha256 !== expectedSha)) {
+    await handle?.close().catch(() => undefined);
     await rm(part, { force: true });
     const sizeNote = expectedSize !== undefined && size !== expectedSize ? ` and ${size} bytes instead of ${expectedSize}` : '';
     throw new FerryError(
@@ -139,9 +127,15 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
       `Downloaded ${where} but its SHA-256 is ${sha256}${sizeNote}, expected ${expectedSha ?? '(any)'}; the partial file was removed. Try again; if it repeats, the object in S3 differs from its manifest.`,
     );
   }
-  await fsyncFile(part);
+  // The bytes are on disk before the name says they are there; a .part verified without a request is synced too.
+  handle ??= await open(part, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
   await rename(part, destPath);
-  await fsyncFolder(folder);
+  await syncFolderAfterRename(folder, fsyncFolder);
   report({ phase: 'downloading', bytesDone: size, bytesTotal: size }, true);
   return { sha256, size, resumedFrom: offset };
 }

@@ -169,6 +169,12 @@ export function requeueJob(db: Database, id: number, now: Date): OutboxJob {
   return toJob(row);
 }
 
+// A person's "sync now": queued jobs waiting out a back-off become due at once (failed ones still need requeueJob).
+export function expediteQueuedJobs(db: Database, now: Date): number {
+  const stamp = now.toISOString();
+  return db.prepare("UPDATE outbox SET next_attempt_at = ?, updated_at = ? WHERE state = 'queued' AND next_attempt_at > ?").run(stamp, stamp, stamp).changes;
+}
+
 // pending = queued + active; failed = failed + needs-attention (both need a person or a retry).
 export function outboxCounts(db: Database): OutboxCounts {
   const row = db

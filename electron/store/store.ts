@@ -68,6 +68,8 @@ export interface Store {
   retryJob(id: number, error: string, nextAttemptAt: Date): outbox.OutboxJob;
   failJob(id: number, error: string, state: 'failed' | 'needs-attention'): outbox.OutboxJob;
   requeueJob(id: number): outbox.OutboxJob;
+  // Makes every queued job due now (an explicit sync); returns how many were waiting.
+  expediteQueuedJobs(): number;
   outboxCounts(): outbox.OutboxCounts;
   resetActiveJobs(): number;
 
@@ -181,6 +183,7 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     retryJob: (id, error, nextAttemptAt) => outbox.retryJob(db, id, error, nextAttemptAt, now()),
     failJob: (id, error, state) => outbox.failJob(db, id, error, state, now()),
     requeueJob: (id) => outbox.requeueJob(db, id, now()),
+    expediteQueuedJobs: () => outbox.expediteQueuedJobs(db, now()),
     outboxCounts: () => outbox.outboxCounts(db),
     resetActiveJobs: () => outbox.resetActiveJobs(db, now()),
 
