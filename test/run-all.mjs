@@ -1,8 +1,9 @@
 // `npm test`: unit + integration (vitest) then e2e (Playwright), closing with one plain line CI can read.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
-const out = 'test-results';
+const out = resolve('test-results'); // absolute: Playwright resolves report paths against its config folder
 mkdirSync(out, { recursive: true });
 const vitestJson = `${out}/vitest.json`;
 const playwrightJson = `${out}/playwright.json`;
@@ -11,7 +12,8 @@ rmSync(playwrightJson, { force: true });
 
 const only = process.argv[2]; // "unit" or "e2e" to run one half
 function run(cmd, args, env = {}) {
-  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+  // The pinned AWS SDK supports Node 20; its notice about future releases is noise in test logs.
+  const res = spawnSync(cmd, args, { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env } });
   return res.status ?? 1;
 }
 
