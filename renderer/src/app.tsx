@@ -1,5 +1,6 @@
 // The app shell: sidebar, the current screen, status bar.
 import { useEffect } from 'react';
+import { BatchScreen } from './screens/batch/batch-screen.tsx';
 import { MyBatchesScreen } from './screens/my-batches/my-batches-screen.tsx';
 import { SettingsScreen } from './screens/settings/settings-screen.tsx';
 import { Sidebar } from './shell/sidebar.tsx';
@@ -9,9 +10,12 @@ import { isConfigured, loadWorkspace, useWorkspace } from './state/workspace.ts'
 
 function CurrentScreen() {
   const route = useRoute((s) => s.route);
+  const batchId = useRoute((s) => s.batchId);
   const loaded = useWorkspace((s) => s.view !== null || s.loadError !== null);
   if (!loaded || route === null) return <div className="screen-loading" aria-busy="true" />;
-  return route === 'settings' ? <SettingsScreen /> : <MyBatchesScreen />;
+  if (route === 'settings') return <SettingsScreen />;
+  if (route === 'batch' && batchId) return <BatchScreen key={batchId} id={batchId} />;
+  return <MyBatchesScreen />;
 }
 
 export function App() {

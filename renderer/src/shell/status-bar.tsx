@@ -1,8 +1,9 @@
-// Bottom bar: is the core reachable, what the sync engine last said, and who this workspace annotates as.
+// Bottom bar: is the core reachable, what the sync engine last said (with Sync now), and who this workspace annotates as.
 import type { SyncState } from '../../../shared/api.ts';
+import { relativeTime, fullDate, useClock } from '../state/clock.ts';
 import { useConnection } from '../state/connection.ts';
-import { useSync } from '../state/sync.ts';
-import { useWorkspace } from '../state/workspace.ts';
+import { syncNow, useSync } from '../state/sync.ts';
+import { isConfigured, useWorkspace } from '../state/workspace.ts';
 
 const CONNECTION_TEXT = {
   connecting: 'Connecting to Ferry…',
@@ -21,14 +22,51 @@ const SYNC_TEXT: Record<SyncState, string> = {
 
 function SyncIndicator() {
   const latest = useSync((s) => s.latest);
+  const now = useClock((s) => s.now);
   const state = latest?.state ?? 'unknown';
-  const pending = latest && latest.pending > 0 ? ` · ${latest.pending} pending` : '';
+  // Answers are what a person counts; outbox jobs are the fallback when the core does not say.
+  const waiting = latest?.answersWaiting;
+  const pending = waiting !== undefined ? (waiting > 0 ? ` · ${waiting} ${waiting === 1 ? 'answer' : 'answers'} waiting` : '') : latest && latest.pending > 0 ? ` · ${latest.pending} pending` : '';
+  const failed = latest && latest.failed > 0 ? ` · ${latest.failed} failed` : '';
+  const retry = state === 'offline' && latest?.nextRetryAt ? ` · next try ${relativeTime(latest.nextRetryAt, now)}` : '';
   return (
-    <span className="status-item" data-sync={state} title={latest?.message}>
+    <span className="status-item" data-sync={state} title={latest?.message} aria-live="polite" data-testid="sync-state">
       <span className="status-dot" aria-hidden="true" />
       {SYNC_TEXT[state]}
       {pending}
+      {failed}
+      {retry}
     </span>
+  );
+}
+
+function LastSuccess() {
+  const at = useSync((s) => s.lastSuccessAt);
+  const now = useClock((s) => s.now);
+  if (!at) return null;
+  return (
+    <span className="status-item status-muted" data-testid="last-sync" title={`Last successful sync: ${fullDate(at)}`}>
+      {`Last sync ${relativeTime(at, now)}`}
+    </span>
+  );
+}
+
+function SyncNowButton() {
+  const requested = useSync((s) => s.requested);
+  const error = useSync((s) => s.requestError);
+  const connected = useConnection((s) => s.state === 'connected');
+  const configured = useWorkspace((s) => isConfigured(s.view));
+  return (
+    <>
+      <button type="button" className="status-button" disabled={requested || !connected || !configured} aria-busy={requested || undefined} onClick={() => void syncNow()}>
+        {requested ? 'Syncing…' : 'Sync now'}
+      </button>
+      {error && (
+        <span className="status-item status-error" title={error.message} role="alert">
+          Sync now failed: {error.message}
+        </span>
+      )}
+    </>
   );
 }
 
@@ -51,6 +89,8 @@ export function StatusBar() {
         {CONNECTION_TEXT[connection]}
       </span>
       <SyncIndicator />
+      <LastSuccess />
+      <SyncNowButton />
       <span className="status-spacer" />
       <Identity />
     </footer>

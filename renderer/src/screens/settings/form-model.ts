@@ -15,6 +15,7 @@ export const FIELD_LABELS: Readonly<Record<FieldName, string>> = {
   region: 'Team region',
   dataDir: 'Data folder',
   prodigyCommand: 'Prodigy command',
+  keepReady: 'Batches to keep ready',
 };
 
 export type WorkspaceForm = {
@@ -28,6 +29,7 @@ export type WorkspaceForm = {
   readonly region: string;
   readonly dataDir: string;
   readonly prodigyCommand: string;
+  readonly keepReady: string;
 };
 
 export const DEFAULT_AWS_REGION = 'us-east-1';
@@ -46,12 +48,14 @@ export function formFromConfig(config: Partial<WorkspaceConfig>, start: 'new' | 
     region: config.region ?? '',
     dataDir: config.dataDir ?? '',
     prodigyCommand: (config.prodigyCommand ?? []).join(' '),
+    keepReady: config.keepReady ? String(config.keepReady) : '',
   };
 }
 
 // Empty optional fields are left out so the core applies its defaults (credential chain, `prodigy` on PATH).
 export function configFromForm(form: WorkspaceForm): WorkspaceConfigInput {
   const argv = form.prodigyCommand.trim().split(/\s+/).filter((part) => part.length > 0);
+  const keepReady = form.keepReady.trim();
   return {
     bucket: form.bucket.trim(),
     prefix: form.prefix.trim(),
@@ -63,6 +67,8 @@ export function configFromForm(form: WorkspaceForm): WorkspaceConfigInput {
     region: form.region.trim(),
     dataDir: form.dataDir.trim(),
     ...(argv.length > 0 ? { prodigyCommand: argv } : {}),
+    // Not a number stays NaN, so the schema names the field ("a whole number of batches from 0 to 20").
+    ...(keepReady && keepReady !== '0' ? { keepReady: /^\d+$/.test(keepReady) ? Number(keepReady) : Number.NaN } : {}),
   };
 }
 

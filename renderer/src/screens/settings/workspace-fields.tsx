@@ -74,6 +74,16 @@ export function WorkspaceFields() {
           errors={useErrors('prodigyCommand')}
           onChange={(v) => setField('prodigyCommand', v)}
         />
+        <TextField
+          id="keepReady"
+          label="Batches to keep ready"
+          optional
+          value={form.keepReady}
+          placeholder="0"
+          hint="For working offline: Ferry claims and downloads this many batches ahead while you are online. Empty or 0 turns it off."
+          errors={useErrors('keepReady')}
+          onChange={(v) => setField('keepReady', v)}
+        />
       </Section>
     </>
   );
