@@ -13,11 +13,3 @@ export type ProdigySession = {
 export function prodigyKind(command: readonly string[]): 'real' | 'stand-in' {
   return command.some((part) => part.includes('prodigy-standin')) ? 'stand-in' : 'real';
 }
-
-// Prodigy answers only with basic auth; a browser tab opened from the web host gets the credentials in the URL.
-export function urlWithLogin(server: ProdigyServer): string {
-  const url = new URL(server.url);
-  url.username = encodeURIComponent(server.username);
-  url.password = encodeURIComponent(server.password);
-  return url.toString();
-}

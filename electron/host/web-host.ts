@@ -7,6 +7,7 @@ import type { Core } from './core.ts';
 import { createToken, judgeRequest, tokenCookie } from './web/guard.ts';
 import { securityHeaders, sendText, serveRendererFile } from './web/static-files.ts';
 import { bridgeCoreToSockets } from './web/ws-bridge.ts';
+import { withProdigyTabs } from './web/prodigy-tabs.ts';
 
 export type WebHostOptions = {
   readonly core: Core;
@@ -59,8 +60,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   }
   const token = options.token ?? createToken();
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
-  const bridge = bridgeCoreToSockets(options.core, wss);
   let port = options.port ?? 0;
+  const tabs = withProdigyTabs(options.core, () => ({ hostPort: port, token }));
+  const bridge = bridgeCoreToSockets(tabs.core, wss);
 
   async function serveHttp(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req);
@@ -111,6 +113,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let closing: Promise<void> | undefined;
   async function shutDown(): Promise<void> {
     bridge.close();
+    await tabs.close();
     for (const client of wss.clients) client.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
     server.closeAllConnections();

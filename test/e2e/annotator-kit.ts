@@ -61,8 +61,8 @@ export function batchRow(page: Page, batch: string) {
 
 export type ProdigyTab = { readonly tab: Page; readonly firstStatus: number };
 
-// Clicks Open in Prodigy and catches the new tab. Prodigy runs behind basic auth: the tab first gets the browser's
-// login challenge (401); the person types the login Ferry shows, which here is the context's HTTP credentials.
+// Clicks Open in Prodigy and catches the new tab. From the web host the tab goes through Ferry's logged-in proxy;
+// should a login prompt (401) ever come, the person types the login Ferry shows: here, the context's HTTP credentials.
 export async function openProdigyTab(page: Page, context: BrowserContext): Promise<ProdigyTab> {
   const statuses: number[] = [];
   const onResponse = (response: { request(): { resourceType(): string }; status(): number }) => {

@@ -12,13 +12,14 @@ export const annotateCommand: CliCommand = {
   usage: USAGE,
   allowPositionals: true,
   async run(args, io) {
-    const core = cliCore(args.configPath);
+    const core = cliCore(args.configPath, { autoSync: true }); // publishes while you annotate
     let exitCode = EXIT_OK;
     try {
       const id = await resolveBatchId(core, args.positionals[0], USAGE);
       const opened = await core.annotator.open(id);
       if (opened.prodigy === 'stand-in') writeLine(io.stdout, 'Using the Prodigy stand-in (test/prodigy-standin), not Prodigy itself.');
-      writeLine(io.stdout, `Prodigy is ready: ${opened.browserUrl}`);
+      writeLine(io.stdout, `Prodigy is ready: ${opened.url}`);
+      writeLine(io.stdout, `Your browser will ask for a login: user ${opened.login.username}, password ${opened.login.password}`);
       writeLine(io.stdout, 'Annotate in your browser; Ferry keeps your answers. Press Ctrl-C when you are done.');
       await new Promise<void>((resolve) => {
         const finish = () => {

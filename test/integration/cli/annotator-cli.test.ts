@@ -29,10 +29,10 @@ describe('ferry CLI, annotator path', () => {
     expect(batch).toMatchObject({ region: 'emea', tasks: 4 });
     expect(got.stderr).toMatch(/pulling news\/emea\/.+ files/);
 
-    const annotate = await ferryUntil(['annotate', batch.batch, ...cfg], /Prodigy is ready: (\S+)/);
+    const annotate = await ferryUntil(['annotate', batch.batch, ...cfg], /Prodigy is ready: (\S+)\n.*user (\S+), password (\S+)/);
     const url = new URL(annotate.match[1]!);
     expect(url.searchParams.get('session')).toBe('bob');
-    const auth = { authorization: `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}` };
+    const auth = { authorization: `Basic ${Buffer.from(`${annotate.match[2]}:${annotate.match[3]}`).toString('base64')}` };
     const q = (await postJson(`${url.origin}/get_session_questions`, { session_id: 'news-bob' }, auth)).body as { tasks: object[] };
     const answers = q.tasks.slice(0, 3).map((t, i) => ({ ...t, answer: i === 1 ? 'reject' : 'accept', accept: ['POSITIVE'] }));
     expect((await postJson(`${url.origin}/give_answers`, { answers, session_id: 'news-bob' }, auth)).status).toBe(200);

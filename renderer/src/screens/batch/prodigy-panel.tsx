@@ -13,7 +13,7 @@ type Host = 'electron' | 'web';
 // In Electron the main process opens its own logged-in Prodigy window after batches.open; a browser needs a tab.
 async function openAndShow(id: string, host: Host): Promise<void> {
   const opened = await openInProdigy(id);
-  if (opened && host === 'web') window.open(opened.url, '_blank', 'noopener');
+  if (opened && host === 'web') window.open(opened.browserUrl, '_blank', 'noopener');
 }
 
 function prodigyState(batch: BatchView, session: BatchSession): 'idle' | 'starting' | 'running' | 'stopping' | 'failed' {
@@ -46,7 +46,8 @@ function ProblemBanner({ title, message, lastLines }: { readonly title: string; 
 }
 
 function Login({ session }: { readonly session: BatchSession }) {
-  if (!session.opened) return null;
+  // The web host serves Prodigy through a logged-in proxy; a login to type is shown only where one is asked for.
+  if (!session.opened?.loginNeeded) return null;
   const { username, password } = session.opened.login;
   return (
     <div className="prodigy-login" data-testid="prodigy-login">
@@ -66,7 +67,7 @@ function Login({ session }: { readonly session: BatchSession }) {
 }
 
 function Running({ batch, session, host }: { readonly batch: BatchView; readonly session: BatchSession; readonly host: Host }) {
-  const url = session.opened?.url ?? batch.prodigy.url;
+  const url = session.opened?.browserUrl ?? batch.prodigy.url;
   return (
     <div className="prodigy-running" data-testid="prodigy-running">
       <p className="running-line">
