@@ -1,7 +1,8 @@
 // Downloads a batch's assets a few at a time. The first failure stops the others and the pull waits for them,
 // so no download keeps writing into the cache after the pull has reported its error.
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { setMaxListeners } from 'node:events';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Asset, BatchManifest } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { parseS3Uri } from '../batches/assets.ts';
@@ -29,15 +30,27 @@ export function missingObjectError(error: unknown, batch: string, what: string):
   );
 }
 
-async function pullOne(target: S3Target, manifest: BatchManifest, item: AssetTarget, signal: AbortSignal, events: AssetPullEvents): Promise<void> {
+// One listing per asset folder instead of a stat per asset: on a cold cache most assets are simply not there yet.
+async function filesAlreadyCached(items: readonly AssetTarget[]): Promise<Set<string>> {
+  const present = new Set<string>();
+  for (const folder of new Set(items.map((i) => dirname(i.path)))) {
+    try {
+      for (const name of await readdir(folder)) present.add(join(folder, name));
+    } catch {
+      await mkdir(folder, { recursive: true }); // missing: made once here, not once per download
+    }
+  }
+  return present;
+}
+
+async function pullOne(target: S3Target, manifest: BatchManifest, item: AssetTarget, present: ReadonlySet<string>, signal: AbortSignal, events: AssetPullEvents): Promise<void> {
   const { asset, path } = item;
-  if (await alreadyThere(path, asset.sha256, asset.bytes)) {
+  if (present.has(path) && (await alreadyThere(path, asset.sha256, asset.bytes))) {
     events.onDone(asset, true);
     return;
   }
   const uri = parseS3Uri(asset.key);
   if (!uri) throw new FerryError('malformed-input', `The manifest of batch ${manifest.batch} lists asset "${asset.key}", which is not an s3:// address.`);
-  await mkdir(dirname(path), { recursive: true });
   try {
     await downloadToFile(target.client, uri.bucket, uri.key, path, {
       expectedSha256: asset.sha256,
@@ -52,7 +65,10 @@ async function pullOne(target: S3Target, manifest: BatchManifest, item: AssetTar
 }
 
 export async function pullAssets(target: S3Target, manifest: BatchManifest, items: readonly AssetTarget[], events: AssetPullEvents): Promise<void> {
+  const present = await filesAlreadyCached(items);
   const stop = new AbortController();
+  // Every download in flight listens on this signal (SDK request, retry wait, stream); that is not a leak.
+  setMaxListeners(Math.max(10, 4 * events.concurrency), stop.signal);
   const onOuterAbort = (): void => stop.abort();
   events.signal?.addEventListener('abort', onOuterAbort, { once: true });
   if (events.signal?.aborted) stop.abort();
@@ -62,7 +78,7 @@ export async function pullAssets(target: S3Target, manifest: BatchManifest, item
   async function worker(): Promise<void> {
     for (let next = queue.shift(); next && !stop.signal.aborted; next = queue.shift()) {
       try {
-        await pullOne(target, manifest, next, stop.signal, events);
+        await pullOne(target, manifest, next, present, stop.signal, events);
         finished.add(next);
       } catch (error) {
         firstError ??= error; // the cause; the siblings stopped by it only report "cancelled"

@@ -45,6 +45,10 @@ async function fsyncFolder(folder: string): Promise<void> {
   }
 }
 
+function ignoreEarlyError(): void {
+  // see downloadToFile: the pipeline reports it
+}
+
 function cancelled(bucket: string, key: string): FerryError {
   return new FerryError('cancelled', `Download of s3://${bucket}/${key} was cancelled; the partial file is kept so it can resume.`);
 }
@@ -93,16 +97,20 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
       expectedSha ??= response.Metadata?.sha256;
       total = offset + (response.ContentLength ?? 0);
       let done = offset;
+      const body = response.Body as Readable;
+      // Until the pipeline below listens, a body that fails (a cancel, a reset) must not become an uncaught error;
+      // the pipeline still sees that failure, because the stream remembers it.
+      body.on('error', ignoreEarlyError);
       try {
         handle = await openPart(part, offset > 0, () => mkdir(folder, { recursive: true }));
         const sink = new HashingFileSink(handle, hash, (bytes) => {
           done += bytes;
           report({ phase: 'downloading', bytesDone: done, bytesTotal: total });
         });
-        await pipeline(response.Body as Readable, sink, signal ? { signal } : {});
+        await pipeline(body, sink, signal ? { signal } : {});
         size = offset + sink.written;
       } catch (error) {
-        (response.Body as Readable | undefined)?.destroy();
+        body.destroy();
         await handle?.close().catch(() => undefined);
         if (errnoOf(error) === 'ENOSPC') {
           await rm(part, { force: true });

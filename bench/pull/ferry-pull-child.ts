@@ -1,0 +1,77 @@
+// One cold-cache Ferry pull in its own process, so /usr/bin/time can report its peak RSS; prints timings as JSON.
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BatchManifest } from '../../shared/batch.ts';
+import type { WorkspaceConfig } from '../../shared/config.ts';
+
+// Ferry's code comes from this checkout, or from another one (FERRY_BENCH_SOURCE) to compare two versions in one go.
+const SOURCE = process.env.FERRY_BENCH_SOURCE ?? new URL('../../', import.meta.url).pathname;
+async function load<T>(relative: string): Promise<T> {
+  return (await import(pathToFileURL(join(SOURCE, relative)).href)) as T;
+}
+const { BatchManifestSchema } = await load<typeof import('../../shared/batch.ts')>('shared/batch.ts');
+const { batchManifestKey } = await load<typeof import('../../shared/s3-layout.ts')>('shared/s3-layout.ts');
+const { pullBatch } = await load<typeof import('../../electron/pull/pull-batch.ts')>('electron/pull/pull-batch.ts');
+const { createS3Client } = await load<typeof import('../../electron/s3/client.ts')>('electron/s3/client.ts');
+const { getJson } = await load<typeof import('../../electron/s3/objects.ts')>('electron/s3/objects.ts');
+const { batchPaths } = await load<typeof import('../../electron/workspace/paths.ts')>('electron/workspace/paths.ts');
+
+type Job = { readonly config: WorkspaceConfig; readonly manifest: BatchManifest; readonly concurrency?: number };
+
+export type FerryPullReport = {
+  readonly pullMs: number;
+  readonly files: number;
+  readonly bytes: number;
+  readonly progressEvents: number;
+  readonly pullCpuMs: number; // user + system CPU of this process during the pull alone
+  readonly rssBeforeBytes: number;
+  readonly rssSampledPeakBytes: number | null;
+  readonly root: string;
+};
+
+async function main(): Promise<void> {
+  const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
+  const { config, manifest } = job;
+  const client = createS3Client(config); // credentials from the standard chain (env), as in the app
+  // In the app the client is warm by the time a pull starts (it just listed and claimed the batch); so here it reads
+  // the manifest first, and the clock covers the pull alone. The whole process is timed by the parent as well.
+  await getJson(client, config.bucket, batchManifestKey(config.prefix, manifest.project, manifest.region, manifest.batch), BatchManifestSchema);
+  const paths = batchPaths(config.dataDir, manifest.project, manifest.region, manifest.batch);
+  let progressEvents = 0;
+  const rssBefore = process.memoryUsage.rss();
+  let rssPeak = rssBefore;
+  // Sampling costs CPU in the measured process, so it runs only when GNU time cannot report the peak instead.
+  const sampler = process.env.FERRY_BENCH_SAMPLE_RSS
+    ? setInterval(() => {
+        rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+      }, 20)
+    : undefined;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const result = await pullBatch({ client, bucket: config.bucket, prefix: config.prefix }, manifest, paths, {
+    ...(job.concurrency ? { concurrency: job.concurrency } : {}),
+    onProgress: () => {
+      progressEvents += 1;
+    },
+  });
+  const pullMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  client.destroy();
+  const report: FerryPullReport = {
+    pullMs,
+    files: result.filesDone,
+    bytes: result.bytesDone,
+    progressEvents,
+    pullCpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    rssBeforeBytes: rssBefore,
+    rssSampledPeakBytes: sampler ? rssPeak : null,
+    root: paths.root,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+await main();
