@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { WorkspaceConfigSchema, type WorkspaceConfig } from './config.ts';
 import type { Result } from './result.ts';
+import type { ClaimChangeView, CreateBatchesView, ProgressDetail, ProjectSummary, RefillView, RerankView } from './lead.ts';
+import { IdSchema, PoolSourceSchema, ReviewPolicySchema, type Project } from './project.ts';
 
 // ---- domain shapes the renderer sees (never credentials) ----
 export type DoctorCheckId = 'config' | 'credentials' | 'bucket' | 'list' | 'read' | 'write' | 'conditional-writes';
@@ -48,10 +50,14 @@ export type BatchView = {
   readonly lastSyncAt: string | null;
   readonly error: string | null;
   readonly prodigy: { readonly state: ProdigyEvent['state'] | 'idle'; readonly url?: string };
+  // Whether the claim in S3 still names this annotator; `message` says in plain words what happened when it does not.
+  readonly claim?: { readonly state: 'held' | 'lost' | 'unknown'; readonly holder?: string; readonly message?: string };
+  // Answers of this batch are published marked late (the claim was lost); see docs/s3-layout.md.
+  readonly late?: boolean;
 };
 
 export type OutboxView = { readonly pending: number; readonly failed: number; readonly nextAttemptAt: string | null };
-export type StatusView = { readonly batches: readonly BatchView[]; readonly outbox: OutboxView; readonly prodigy: 'real' | 'stand-in' | 'missing' };
+export type StatusView = { readonly batches: readonly BatchView[]; readonly outbox: OutboxView; readonly prodigy: 'real' | 'stand-in' | 'missing'; readonly sync?: SyncEvent };
 
 export type SubmitView = {
   readonly batch: BatchView;
@@ -61,6 +67,26 @@ export type SubmitView = {
 };
 
 const BatchIdSchema = z.string().regex(/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/, 'a batch id "project/region/batch"');
+
+// The team lead's batching options (lead.batches.*): the rule, its inputs, and where the pool comes from.
+const LeadBatchingFields = {
+  size: z.number().int().positive().optional(),
+  strategy: z.enum(['sequential', 'random', 'uncertainty', 'margin', 'entropy', 'stratified']).optional(),
+  by: z.string().min(1).optional(), // stratified: the meta field
+  scoresFile: z.string().min(1).optional(), // a JSONL file on this computer
+  seed: z.string().min(1).optional(),
+  skipBadScores: z.boolean().optional(),
+  poolFile: z.string().min(1).optional(), // instead of the project's pool: a path, s3://bucket/key.jsonl|.csv or s3://bucket/prefix/
+  rescan: z.boolean().optional(),
+};
+const LeadClaimFields = {
+  project: IdSchema,
+  region: IdSchema,
+  batch: IdSchema,
+  reason: z.string().max(500).optional(),
+  force: z.boolean().optional(),
+  staleAfterHours: z.number().positive().optional(),
+};
 
 // ---- commands: name -> request schema; responses typed below ----
 export const Commands = {
@@ -77,6 +103,30 @@ export const Commands = {
   'batches.submit': z.object({ id: BatchIdSchema }).strict(),
   'status.get': z.object({}).strict(),
   'sync.now': z.object({}).strict(),
+  'lead.projects.list': z.object({}).strict(),
+  'lead.project.get': z.object({ project: IdSchema }).strict(),
+  'lead.project.create': z
+    .object({
+      name: IdSchema,
+      recipe: z.string().min(1),
+      labels: z.array(z.string().min(1)).min(1),
+      regions: z.array(IdSchema).min(1),
+      dataset: IdSchema.optional(),
+      model: z.string().min(1).optional(),
+      batchSize: z.number().int().positive().optional(),
+      leaseDays: z.number().positive().optional(),
+      prodigyArgs: z.array(z.string()).optional(),
+      prodigyConfig: z.record(z.string(), z.unknown()).optional(),
+      pool: z.object({ sources: z.array(PoolSourceSchema) }).strict().optional(),
+      review: ReviewPolicySchema.optional(),
+    })
+    .strict(),
+  'lead.batches.create': z.object({ project: IdSchema, region: IdSchema, count: z.number().int().positive().optional(), ...LeadBatchingFields }).strict(),
+  'lead.batches.refill': z.object({ project: IdSchema, perRegion: z.number().int().positive(), regions: z.array(IdSchema).optional(), ...LeadBatchingFields }).strict(),
+  'lead.batches.rerank': z.object({ project: IdSchema, regions: z.array(IdSchema).optional(), ...LeadBatchingFields, scoresFile: z.string().min(1) }).strict(),
+  'lead.progress': z.object({ project: IdSchema, region: IdSchema.optional(), staleAfterHours: z.number().positive().optional() }).strict(),
+  'lead.claims.release': z.object(LeadClaimFields).strict(),
+  'lead.claims.reassign': z.object({ ...LeadClaimFields, to: IdSchema }).strict(),
 } as const;
 
 export type CommandName = keyof typeof Commands;
@@ -91,12 +141,31 @@ export type CommandResponses = {
   'batches.list': { readonly batches: readonly BatchView[] };
   'batches.get': BatchView;
   'batches.claimNext': BatchView;
-  // url is Prodigy's own address; browserUrl carries its one-time basic-auth login for a browser tab.
-  'batches.open': { readonly batch: BatchView; readonly url: string; readonly browserUrl: string; readonly login: { readonly username: string; readonly password: string }; readonly prodigy: 'real' | 'stand-in' };
+  // url is Prodigy's own address (behind basic auth with `login`).
+  // browserUrl is what a browser tab should open; loginNeeded says whether it will ask for `login` (the web host
+  // serves Prodigy through its own logged-in proxy, so it does not).
+  'batches.open': {
+    readonly batch: BatchView;
+    readonly url: string;
+    readonly browserUrl: string;
+    readonly loginNeeded: boolean;
+    readonly login: { readonly username: string; readonly password: string };
+    readonly prodigy: 'real' | 'stand-in';
+  };
   'batches.stop': BatchView;
   'batches.submit': SubmitView;
   'status.get': StatusView;
   'sync.now': SyncEvent;
+  'lead.projects.list': { readonly projects: readonly ProjectSummary[]; readonly problems: readonly { readonly name: string; readonly message: string }[] };
+  'lead.project.get': Project;
+  // notes: e.g. unsupported files seen in a pool prefix (the project is created; those files are skipped)
+  'lead.project.create': { readonly project: Project; readonly notes: readonly string[] };
+  'lead.batches.create': CreateBatchesView;
+  'lead.batches.refill': RefillView;
+  'lead.batches.rerank': RerankView;
+  'lead.progress': ProgressDetail;
+  'lead.claims.release': ClaimChangeView;
+  'lead.claims.reassign': ClaimChangeView;
 };
 export type CommandResponse<K extends CommandName> = CommandResponses[K];
 
@@ -117,6 +186,8 @@ export type SyncEvent = {
   readonly lastSyncAt: string | null;
   readonly nextRetryAt: string | null;
   readonly message?: string;
+  // Answers S3 has not confirmed yet: not sealed into a chunk, or in a chunk still waiting in the outbox.
+  readonly answersWaiting?: number;
 };
 export type ProdigyEvent = {
   readonly batch: string;

@@ -15,6 +15,8 @@ export const WorkspaceConfigSchema = z
     region: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a team region such as "emea" (lower case, digits, "-")'),
     dataDir: z.string().min(1),
     prodigyCommand: z.array(z.string().min(1)).min(1).optional(),
+    // "Keep N batches ready": claim and pull this many batches ahead while online, for working offline (0 = off).
+    keepReady: z.number({ error: 'a whole number of batches from 0 to 20' }).int('a whole number of batches from 0 to 20').min(0, 'a whole number of batches from 0 to 20').max(20, 'a whole number of batches from 0 to 20').optional(),
   })
   .strict();
 

@@ -1,24 +1,22 @@
 // The annotator's day, behind the app and the CLI alike: get a batch, pull it, annotate in Prodigy, submit.
-import type { BatchView, SubmitView, SyncEvent } from '../../shared/api.ts';
+import type { BatchView, CommandResponse, StatusView, SubmitView, SyncEvent } from '../../shared/api.ts';
 import { BatchManifestSchema, type BatchManifest } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { claimNextBatch } from '../claims/claim-batch.ts';
-import { harvestAnswers } from '../harvest/harvest.ts';
 import { startHarvestLoop } from '../harvest/harvest-loop.ts';
 import type { CoreContext } from '../host/core.ts';
 import { resolveProdigyCommand } from '../prodigy/resolve-command.ts';
 import { startProdigyServer } from '../prodigy/run-prodigy.ts';
 import { pullBatch } from '../pull/pull-batch.ts';
-import { sealChunks } from '../publish/seal-chunks.ts';
-import { queueSubmission } from '../publish/submission.ts';
 import type { Batch } from '../store/store.ts';
-import { drainOutbox, SUBMISSION_KIND } from '../sync/outbox-worker.ts';
+import type { SyncHost, SyncService } from '../sync/sync-service.ts';
 import { batchPaths } from '../workspace/paths.ts';
 import type { Workspace, WorkspaceHolder } from '../workspace/workspace.ts';
 import { toBatchView } from './batch-view.ts';
-import { prodigyKind, urlWithLogin, type ProdigySession } from './prodigy-sessions.ts';
+import { harvestBatchOnce, harvestStoreOf } from './harvesting.ts';
+import { prodigyKind, type ProdigySession } from './prodigy-sessions.ts';
+import { submitView } from './submit-view.ts';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 
 export type Annotator = ReturnType<typeof createAnnotator>;
 
@@ -35,13 +33,14 @@ function pullFailureNote(error: unknown): string {
   return final ? `Pulling failed: ${message}` : `Pulling failed: ${message} Open the batch to try again; files already verified are kept, so the pull resumes where it stopped.`;
 }
 
-export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, options: AnnotatorOptions = {}) {
+export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, sync: SyncService, options: AnnotatorOptions = {}) {
   const sessions = new Map<string, ProdigySession>();
-  let lastSyncAt: string | null = null;
+  // A harvest that failed (a full disk) is shown on the batch until the next one succeeds; nothing is lost meanwhile.
+  const harvestProblems = new Map<string, string>();
 
   function view(ws: Workspace, batch: Batch): BatchView {
     const session = sessions.get(batch.id);
-    return toBatchView(ws.store, batch, session ? { state: 'running', url: session.server.url } : { state: 'idle' });
+    return toBatchView(ws.store, batch, session ? { state: 'running', url: session.server.url } : { state: 'idle' }, harvestProblems.get(batch.id));
   }
 
   function requireBatch(ws: Workspace, id: string): Batch {
@@ -82,12 +81,6 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
     return requireBatch(ws, batch.id);
   }
 
-  async function harvestOnce(ws: Workspace, batch: Batch, command: readonly string[]): Promise<void> {
-    const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
-    if (!existsSync(join(paths.prodigyHome, 'prodigy.db'))) return;
-    await harvestAnswers({ command, home: paths.prodigyHome, dataset: manifestOf(batch).dataset, batchId: batch.id, annotator: ws.config.annotator, store: ws.store });
-  }
-
   async function stopSession(ws: Workspace, id: string): Promise<void> {
     const session = sessions.get(id);
     if (!session) return;
@@ -101,29 +94,49 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
     publishBatch(ws, id);
   }
 
-  function syncEvent(ws: Workspace, result: { lastError: string | null; offline: boolean; needsAttention: number }): SyncEvent {
-    const counts = ws.store.outboxCounts();
-    const state: SyncEvent['state'] = result.offline ? 'offline' : counts.failed > 0 ? 'needs-attention' : counts.pending > 0 ? 'syncing' : 'online';
-    return { state, pending: counts.pending, failed: counts.failed, lastSyncAt, nextRetryAt: counts.nextAttemptAt, ...(result.lastError ? { message: result.lastError } : {}) };
+  async function harvestAll(ws: Workspace, which: 'open' | 'all', signal?: AbortSignal): Promise<void> {
+    for (const session of sessions.values()) await session.harvest.now().catch(() => undefined); // reported by the loop
+    if (which === 'open') return;
+    const command = await resolveProdigyCommand(ws.config.prodigyCommand).catch(() => null);
+    if (!command) return;
+    for (const batch of ws.store.listBatches()) {
+      if (batch.status === 'submitted' || sessions.has(batch.id)) continue;
+      await harvestBatchOnce(ws, batch, command, signal);
+    }
   }
 
-  // `now`: a person asked (Sync now, Submit), so jobs waiting out a back-off after an offline spell go right away.
-  async function sync(ws: Workspace, now = false): Promise<SyncEvent> {
-    if (now) ws.store.expediteQueuedJobs();
-    ctx.emit('sync', { ...syncEvent(ws, { lastError: null, offline: false, needsAttention: 0 }), state: 'syncing' });
-    const result = await drainOutbox({ store: ws.store, client: ws.client, bucket: ws.config.bucket });
-    const offline = result.lastError !== null && /reach|unreachable|offline|ECONN|timed out/i.test(result.lastError);
-    if (!offline) lastSyncAt = new Date().toISOString();
-    for (const job of ws.store.listJobs({ kind: SUBMISSION_KIND, state: 'done' })) {
-      const batch = job.batchId ? ws.store.getBatch(job.batchId) : undefined;
-      if (batch && batch.status !== 'submitted') {
-        ws.store.upsertBatch({ project: batch.project, region: batch.region, batch: batch.batch, status: 'submitted', lastSyncAt: new Date(), error: null });
-        publishBatch(ws, batch.id);
-      }
-    }
-    const event = syncEvent(ws, { ...result, offline });
-    ctx.emit('sync', event);
-    return event;
+  const syncHost: SyncHost = {
+    openBatches: () => new Set(sessions.keys()),
+    batchChanged: (ws, id) => void publishBatch(ws, id),
+    claimNext: async (signal) => await claimNext(undefined, signal),
+    harvest: harvestAll,
+  };
+
+  async function claimNext(project?: string, signal?: AbortSignal): Promise<BatchView> {
+    const ws = await workspaces.get();
+    const claimed = await claimNextBatch(ws.target, {
+      annotator: ws.config.annotator,
+      region: ws.config.region,
+      appVersion: ctx.version,
+      ...(project ? { project } : {}),
+      ...(signal ? { signal } : {}),
+    });
+    const { manifest, claim } = claimed;
+    const batch = ws.store.upsertBatch({
+      project: manifest.project,
+      region: manifest.region,
+      batch: manifest.batch,
+      status: 'claimed',
+      claimEtag: claimed.etag,
+      leaseUntil: claim.leaseUntil,
+      manifest,
+      tasksTotal: manifest.tasks.count,
+    });
+    ws.store.recordHeldClaim(batch.id, { claim, etag: claimed.etag, leaseUntil: claim.leaseUntil, checkedAt: new Date() });
+    publishBatch(ws, batch.id);
+    const pulled = await pull(ws, batch, signal);
+    sync.kick('claimed'); // tops up "keep N batches ready"
+    return pulled;
   }
 
   return {
@@ -137,36 +150,14 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       return view(ws, requireBatch(ws, id));
     },
 
-    async claimNext(project?: string, signal?: AbortSignal): Promise<BatchView> {
-      const ws = await workspaces.get();
-      const claimed = await claimNextBatch(ws.target, {
-        annotator: ws.config.annotator,
-        region: ws.config.region,
-        appVersion: ctx.version,
-        ...(project ? { project } : {}),
-        ...(signal ? { signal } : {}),
-      });
-      const { manifest, claim } = claimed;
-      const batch = ws.store.upsertBatch({
-        project: manifest.project,
-        region: manifest.region,
-        batch: manifest.batch,
-        status: 'claimed',
-        claimEtag: claimed.etag,
-        leaseUntil: claim.leaseUntil,
-        manifest,
-        tasksTotal: manifest.tasks.count,
-      });
-      publishBatch(ws, batch.id);
-      return await pull(ws, batch, signal);
-    },
+    claimNext,
 
-    async open(id: string): Promise<{ batch: BatchView; url: string; browserUrl: string; login: { username: string; password: string }; prodigy: 'real' | 'stand-in' }> {
+    async open(id: string): Promise<CommandResponse<'batches.open'>> {
       const ws = await workspaces.get();
       const existing = sessions.get(id);
       if (existing) {
         const s = existing.server;
-        return { batch: view(ws, requireBatch(ws, id)), url: s.url, browserUrl: urlWithLogin(s), login: { username: s.username, password: s.password }, prodigy: existing.kind };
+        return { batch: view(ws, requireBatch(ws, id)), url: s.url, browserUrl: s.url, loginNeeded: true, login: { username: s.username, password: s.password }, prodigy: existing.kind };
       }
       let batch = requireBatch(ws, id);
       if (batch.status === 'submitted' || batch.status === 'submitting') {
@@ -207,10 +198,17 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
         dataset: manifest.dataset,
         batchId: id,
         annotator: ws.config.annotator,
-        store: ws.store,
+        store: harvestStoreOf(ws),
         ...(options.harvestIntervalMs ? { intervalMs: options.harvestIntervalMs } : {}),
         onHarvest: (result) => {
-          if (result.inserted + result.updated > 0) publishBatch(ws, id);
+          const cleared = harvestProblems.delete(id);
+          if (result.inserted + result.updated > 0 || cleared) publishBatch(ws, id);
+          if (result.inserted + result.updated > 0) sync.kick(); // continuous publishing: a chunk may be due
+        },
+        onError: (error) => {
+          if (error.code !== 'disk-full') return;
+          harvestProblems.set(id, error.message);
+          publishBatch(ws, id);
         },
       });
       const session: ProdigySession = { batchId: id, server, harvest, command, kind: prodigyKind(command) };
@@ -226,7 +224,8 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       });
       ws.store.setBatchStatus(id, 'annotating', null);
       ctx.emit('prodigy', { batch: id, state: 'running', url: server.url });
-      return { batch: publishBatch(ws, id), url: server.url, browserUrl: urlWithLogin(server), login: { username: server.username, password: server.password }, prodigy: session.kind };
+      sync.kick('opened'); // this batch is no longer "ahead": top up the ready ones
+      return { batch: publishBatch(ws, id), url: server.url, browserUrl: server.url, loginNeeded: true, login: { username: server.username, password: server.password }, prodigy: session.kind };
     },
 
     async stop(id: string): Promise<BatchView> {
@@ -242,39 +241,42 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, o
       if (sessions.has(id)) await stopSession(ws, id);
       else if (batch.status !== 'submitted') {
         const command = await resolveProdigyCommand(ws.config.prodigyCommand).catch(() => null);
-        if (command) await harvestOnce(ws, batch, command);
+        if (command) await harvestBatchOnce(ws, batch, command);
       }
+      // The last harvest could not save (a full disk): submitting now would leave those answers out.
+      const problem = harvestProblems.get(id);
+      if (problem) throw new FerryError('disk-full', problem);
       batch = requireBatch(ws, id);
       const counts = ws.store.countAnswers(id);
       if (counts.total === 0 && batch.status !== 'submitted') {
         throw new FerryError('invalid-request', `Batch ${batch.batch} has no answers yet. Open it in Prodigy, annotate, and save before you submit.`);
       }
-      const manifest = manifestOf(batch);
-      const common = { store: ws.store, prefix: ws.target.prefix, project: batch.project, region: batch.region, batch: batch.batch, batchId: id, annotator: ws.config.annotator };
-      await sealChunks({ ...common, outboxDir: ws.outboxDir });
-      const { submission } = await queueSubmission({ ...common, tasks: manifest.tasks.count, late: false, appVersion: ctx.version });
-      if (batch.status !== 'submitted') ws.store.setBatchStatus(id, 'submitting', null);
-      publishBatch(ws, id);
-      const event = await sync(ws, true);
-      const after = view(ws, requireBatch(ws, id));
-      const chunks = submission.chunks.map((c) => ({ key: c.key, sha256: c.sha256, count: c.count }));
-      if (after.status === 'submitted') {
-        return { batch: after, state: 'submitted', message: `Submitted ${counts.total} answers of batch ${batch.batch} to S3.`, chunks };
+      // Accepted locally first: the request survives a crash, and the sync service queues the marker when it may.
+      if (batch.status !== 'submitted') {
+        ws.store.requestSubmit(id);
+        ws.store.setBatchStatus(id, 'submitting', null);
       }
-      const why = event.message ? ` (${event.message})` : '';
-      return { batch: after, state: 'queued', message: `Batch ${batch.batch} is submitted on this computer and queued for upload${why}. Ferry will publish it when S3 can be reached.`, chunks };
+      publishBatch(ws, id);
+      const event = await sync.syncNow({ harvest: 'none' });
+      sync.kick('submitted'); // tops up "keep N batches ready"
+      return submitView(ws, requireBatch(ws, id), view(ws, requireBatch(ws, id)), counts.total, event, sync.now());
     },
 
-    async status() {
+    async status(): Promise<StatusView> {
       const ws = await workspaces.get();
       const batches = ws.store.listBatches().map((b) => view(ws, b));
       const counts = ws.store.outboxCounts();
       const command = await resolveProdigyCommand(ws.config.prodigyCommand).catch(() => null);
-      return { batches, outbox: counts, prodigy: command ? prodigyKind(command) : ('missing' as const) };
+      return { batches, outbox: counts, prodigy: command ? prodigyKind(command) : ('missing' as const), sync: sync.current(ws) };
     },
 
-    async syncNow(): Promise<SyncEvent> {
-      return await sync(await workspaces.get(), true);
+    // Sync now (the button: harvests open batches first) and `ferry sync` (harvest: 'all').
+    async syncNow(harvest: 'open' | 'all' = 'open'): Promise<SyncEvent> {
+      return await sync.syncNow({ harvest });
+    },
+
+    syncHost(): SyncHost {
+      return syncHost;
     },
 
     async stopAll(): Promise<void> {

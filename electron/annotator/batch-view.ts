@@ -5,7 +5,7 @@ import type { Batch, Store } from '../store/store.ts';
 
 export type ProdigyState = BatchView['prodigy'];
 
-export function toBatchView(store: Store, batch: Batch, prodigy: ProdigyState = { state: 'idle' }): BatchView {
+export function toBatchView(store: Store, batch: Batch, prodigy: ProdigyState = { state: 'idle' }, problem?: string): BatchView {
   const manifest = batch.manifest as BatchManifest | null;
   const counts = store.countAnswers(batch.id);
   return {
@@ -21,7 +21,9 @@ export function toBatchView(store: Store, batch: Batch, prodigy: ProdigyState = 
     unpublished: counts.unpublished,
     leaseUntil: batch.leaseUntil,
     lastSyncAt: batch.lastSyncAt,
-    error: batch.error,
+    error: problem ?? batch.error,
     prodigy,
+    claim: { state: batch.claimState, ...(batch.claimHolder ? { holder: batch.claimHolder } : {}), ...(batch.claimNote ? { message: batch.claimNote } : {}) },
+    late: batch.claimState === 'lost',
   };
 }

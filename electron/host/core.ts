@@ -5,6 +5,8 @@ import { err, FerryError, ok, type Result } from '../../shared/result.ts';
 import type { z } from 'zod';
 import { createHandlers } from './handlers.ts';
 import { createAnnotator, type Annotator, type AnnotatorOptions } from '../annotator/annotator.ts';
+import { createSyncService, type SyncService, type SyncServiceOptions } from '../sync/sync-service.ts';
+import type { S3ClientOptions } from '../s3/client.ts';
 import { workspaceHolder, type WorkspaceHolder } from '../workspace/workspace.ts';
 
 export type HostKind = 'electron' | 'web' | 'cli';
@@ -15,6 +17,10 @@ export type CoreOptions = {
   readonly version: string;
   readonly nativeBinding?: string; // the Electron shell's build of better-sqlite3
   readonly annotator?: AnnotatorOptions;
+  // Background sync; autoSync defaults to on for the app and the web host, off for one-shot CLI commands.
+  readonly sync?: SyncServiceOptions;
+  // The S3 data client's attempts and timeouts; defaults suit real networks (tests shorten them).
+  readonly s3?: S3ClientOptions;
 };
 
 export interface CoreContext extends CoreOptions {
@@ -30,6 +36,7 @@ export interface Core {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   readonly context: CoreContext;
   readonly annotator: Annotator;
+  readonly sync: SyncService;
   readonly workspaces: WorkspaceHolder;
   close(): Promise<void>;
 }
@@ -53,12 +60,16 @@ export function createCore(options: CoreOptions): Core {
       events.emit(event, payload);
     },
   };
-  const workspaces = workspaceHolder(options.configPath, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
-  const annotator = createAnnotator(context, workspaces, options.annotator);
+  const workspaces = workspaceHolder(options.configPath, { ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}), ...(options.s3 ? { s3: options.s3 } : {}) });
+  const sync = createSyncService(context, workspaces, { autoSync: options.host !== 'cli', ...options.sync });
+  const annotator = createAnnotator(context, workspaces, sync, options.annotator);
+  sync.attach(annotator.syncHost());
+  sync.start();
   const handlers = createHandlers(context, { workspaces, annotator });
   return {
     context,
     annotator,
+    sync,
     workspaces,
     async dispatch(command, request) {
       if (!isCommand(command)) return err('unknown-command', `Ferry has no command "${command}".`);
@@ -80,6 +91,7 @@ export function createCore(options: CoreOptions): Core {
     },
     async close() {
       await annotator.stopAll(); // Prodigy stops cleanly and its last answers are harvested
+      await sync.close(); // the round in flight ends (uploads are create-once, so a cut one is simply redone)
       await workspaces.reset();
       events.removeAllListeners();
     },

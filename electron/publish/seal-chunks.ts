@@ -1,14 +1,22 @@
 // Seals a batch's not-yet-published answers into immutable chunk files and queues them in the outbox, atomically:
 // a crash before the seal leaves the answers unsealed (sealed again, same bytes); after it, the outbox owns them.
-import { mkdir, open, rename } from 'node:fs/promises';
+// Safe with two processes on one dataDir (no lock): the chunk file is written first, named by its SHA-256, so a file
+// another process also wrote is the same bytes; the store's IMMEDIATE transaction then re-checks that every answer is
+// still unsealed at the revision the chunk holds before it takes the next sequence number and marks them.
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resultChunkKey } from '../../shared/s3-layout.ts';
+import { FerryError } from '../../shared/result.ts';
 import type { Store } from '../store/store.ts';
 import { buildChunk } from './chunk.ts';
+import { diskFullError, isDiskFull } from './disk-full.ts';
 
 export const CHUNK_KIND = 'result-chunk';
 // At most one PUT per 1,000 answers (issue 4's budget), and small enough to re-send cheaply.
 export const MAX_CHUNK_ANSWERS = 1000;
+// Another process sealing the same answers makes a round stale; each stale round means it made progress.
+const MAX_STALE_ROUNDS = 1000;
 
 export type SealTarget = {
   readonly store: Store;
@@ -20,44 +28,61 @@ export type SealTarget = {
   readonly batchId: string;
   readonly annotator: string;
   readonly late?: boolean;
+  readonly signal?: AbortSignal;
 };
 
 export type SealedChunk = { readonly key: string; readonly sha256: string; readonly count: number; readonly jobId: number };
 
 async function writeDurably(path: string, body: Buffer): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const handle = await open(tmp, 'w');
+  // A name of its own per writer: two processes sealing the same bytes must not share a temp file.
+  const tmp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await handle.writeFile(body);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    const handle = await open(tmp, 'w');
+    try {
+      await handle.writeFile(body);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw error;
   }
-  await rename(tmp, path);
-}
-
-function nextSequence(store: Store, batchId: string): number {
-  return store.listJobs({ batchId, kind: CHUNK_KIND }).length;
 }
 
 export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSWERS): Promise<SealedChunk[]> {
-  await mkdir(target.outboxDir, { recursive: true });
   const sealed: SealedChunk[] = [];
-  for (;;) {
-    const answers = target.store.listUnpublishedAnswers(target.batchId, target.annotator, maxAnswers);
-    if (answers.length === 0) return sealed;
-    const chunk = buildChunk(answers, { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false });
-    const seq = nextSequence(target.store, target.batchId);
-    const key = resultChunkKey(target.prefix, target.project, target.region, target.batch, target.annotator, seq, chunk.sha256);
-    const path = join(target.outboxDir, `${chunk.sha256}.jsonl`);
-    await writeDurably(path, chunk.body);
-    const { job } = target.store.sealChunk({
-      batchId: target.batchId,
-      annotator: target.annotator,
-      job: { kind: CHUNK_KIND, targetKey: key, batchId: target.batchId, sha256: chunk.sha256, payload: { path } },
-      published: answers.map((a) => ({ taskHash: a.taskHash, revision: a.revision })),
-    });
-    sealed.push({ key, sha256: chunk.sha256, count: chunk.count, jobId: job.id });
+  try {
+    await mkdir(target.outboxDir, { recursive: true });
+    for (let staleRounds = 0; ; ) {
+      if (target.signal?.aborted) throw new FerryError('cancelled', `Sealing answers of ${target.batchId} was cancelled; the rest is sealed next time.`);
+      const answers = target.store.listUnpublishedAnswers(target.batchId, target.annotator, maxAnswers);
+      if (answers.length === 0) return sealed;
+      const chunk = buildChunk(answers, { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false });
+      const path = join(target.outboxDir, `${chunk.sha256}.jsonl`);
+      await writeDurably(path, chunk.body);
+      const outcome = target.store.sealChunk({
+        batchId: target.batchId,
+        annotator: target.annotator,
+        job: {
+          kind: CHUNK_KIND,
+          targetKey: (seq) => resultChunkKey(target.prefix, target.project, target.region, target.batch, target.annotator, seq, chunk.sha256),
+          batchId: target.batchId,
+          sha256: chunk.sha256,
+          payload: { path },
+        },
+        published: answers.map((a) => ({ taskHash: a.taskHash, revision: a.revision })),
+      });
+      if (outcome.state === 'stale') {
+        // The file stays: it is content-addressed, so at worst an unused file (the same bytes may be queued later).
+        if ((staleRounds += 1) > MAX_STALE_ROUNDS) throw new FerryError('internal', `Sealing answers of ${target.batchId} kept racing another Ferry process; try again.`);
+        continue;
+      }
+      sealed.push({ key: outcome.job.targetKey, sha256: chunk.sha256, count: chunk.count, jobId: outcome.job.id });
+    }
+  } catch (error) {
+    if (isDiskFull(error)) throw diskFullError(error, target.outboxDir, `seal the answers of batch ${target.batch} into a chunk`);
+    throw error;
   }
 }
-

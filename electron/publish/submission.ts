@@ -1,6 +1,7 @@
 // The submission marker: written last, listing every chunk with its SHA-256 and count, so a reader knows the batch is whole.
 import { readFile } from 'node:fs/promises';
 import { SubmissionSchema, type ChunkRef, type Submission } from '../../shared/batch.ts';
+import { FerryError } from '../../shared/result.ts';
 import { submissionKey } from '../../shared/s3-layout.ts';
 import type { Store } from '../store/store.ts';
 import { SUBMISSION_KIND, sha256Hex } from '../sync/outbox-worker.ts';
@@ -30,11 +31,16 @@ async function chunkRefs(store: Store, batchId: string): Promise<ChunkRef[]> {
   return refs;
 }
 
-// Queues the marker once; asking again (a second click, a restart) finds the queued one and changes nothing.
+function queuedSubmission(store: Store, batchId: string): Submission | undefined {
+  const existing = store.listJobs({ batchId, kind: SUBMISSION_KIND })[0];
+  return existing && 'json' in existing.payload ? SubmissionSchema.parse(existing.payload.json) : undefined;
+}
+
+// Queues the marker once; asking again (a second click, a restart, another Ferry process) finds the queued one.
 export async function queueSubmission(target: SubmissionTarget, now = new Date()): Promise<{ key: string; submission: Submission; created: boolean }> {
   const key = submissionKey(target.prefix, target.project, target.region, target.batch, target.annotator);
-  const existing = target.store.listJobs({ batchId: target.batchId, kind: SUBMISSION_KIND })[0];
-  if (existing && 'json' in existing.payload) return { key, submission: SubmissionSchema.parse(existing.payload.json), created: false };
+  const existing = queuedSubmission(target.store, target.batchId);
+  if (existing) return { key, submission: existing, created: false };
   const counts = target.store.countAnswers(target.batchId);
   const submission = SubmissionSchema.parse({
     kind: 'ferry.submission',
@@ -51,6 +57,13 @@ export async function queueSubmission(target: SubmissionTarget, now = new Date()
     appVersion: target.appVersion,
   });
   const sha256 = sha256Hex(Buffer.from(JSON.stringify(submission), 'utf8'));
-  const { created } = target.store.enqueueJob({ kind: SUBMISSION_KIND, targetKey: key, batchId: target.batchId, sha256, payload: { json: submission } });
-  return { key, submission, created };
+  try {
+    const { created } = target.store.enqueueJob({ kind: SUBMISSION_KIND, targetKey: key, batchId: target.batchId, sha256, payload: { json: submission } });
+    return { key, submission, created };
+  } catch (error) {
+    // Another process queued its marker between our look and our write: the first one stands.
+    const raced = error instanceof FerryError && error.code === 'conflict' ? queuedSubmission(target.store, target.batchId) : undefined;
+    if (raced) return { key, submission: raced, created: false };
+    throw error;
+  }
 }

@@ -141,3 +141,43 @@ export function markAnswersPublished(db: Database, batchId: string, annotator: s
   const write = db.transaction(() => published.reduce((n, p) => n + mark.run(chunkKey, batchId, annotator, p.taskHash, p.revision).changes, 0));
   return write.immediate();
 }
+
+// When the oldest answer not yet sealed into a chunk was harvested or changed (null: nothing waits).
+export function unpublishedSince(db: Database, batchId: string, annotator: string): string | null {
+  const row = db.prepare('SELECT min(updated_at) AS since FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL').get(batchId, annotator) as { since: string | null };
+  return row.since;
+}
+
+// Per batch: answers S3 has not confirmed yet, whether unsealed or sealed into a chunk still in the outbox.
+// (The outbox side counts every chunk of the data folder: one annotator's.)
+export function answersWaiting(db: Database, annotator: string): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT batchId, sum(n) AS waiting FROM (
+         SELECT batch_id AS batchId, count(*) AS n FROM answers WHERE annotator = ? AND published_chunk IS NULL GROUP BY batch_id
+         UNION ALL
+         SELECT batch_id AS batchId, coalesce(sum(answers), 0) AS n FROM outbox WHERE kind = 'result-chunk' AND state <> 'done' AND batch_id IS NOT NULL GROUP BY batch_id
+       ) GROUP BY batchId`,
+    )
+    .all(annotator) as { batchId: string; waiting: number }[];
+  return new Map(rows.filter((r) => r.waiting > 0).map((r) => [r.batchId, r.waiting]));
+}
+
+// After a rebuild: S3 already holds revision `revision` of the task. Same content → published in `chunkKey`;
+// different content (chunkKey null) → revision + 1, still unpublished, so the next chunk carries the newer answer.
+export type AdoptedRevision = { readonly taskHash: number; readonly revision: number; readonly chunkKey: string | null };
+
+export function adoptRevisions(db: Database, batchId: string, annotator: string, adopted: readonly AdoptedRevision[]): number {
+  const same = db.prepare('UPDATE answers SET revision = ?, published_chunk = ? WHERE batch_id = ? AND annotator = ? AND task_hash = ?');
+  const newer = db.prepare('UPDATE answers SET revision = max(revision, ? + 1), published_chunk = NULL WHERE batch_id = ? AND annotator = ? AND task_hash = ?');
+  const write = db.transaction(() =>
+    adopted.reduce((n, a) => n + (a.chunkKey !== null ? same.run(a.revision, a.chunkKey, batchId, annotator, a.taskHash) : newer.run(a.revision, batchId, annotator, a.taskHash)).changes, 0),
+  );
+  return write.immediate();
+}
+
+// How many of these revisions are no longer unsealed as given (another process sealed or a harvest changed them).
+export function countStale(db: Database, batchId: string, annotator: string, expected: readonly PublishedAnswer[]): number {
+  const check = db.prepare('SELECT 1 FROM answers WHERE batch_id = ? AND annotator = ? AND task_hash = ? AND revision = ? AND published_chunk IS NULL');
+  return expected.reduce((n, p) => n + (check.get(batchId, annotator, p.taskHash, p.revision) === undefined ? 1 : 0), 0);
+}

@@ -20,7 +20,18 @@ export type Batch = {
   readonly error: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  // What Ferry knows of the claim in S3 (migration 2); see claims.ts for how it changes.
+  readonly claim: unknown;
+  readonly claimState: ClaimState;
+  readonly claimHolder: string | null;
+  readonly claimNote: string | null;
+  readonly claimCheckedAt: string | null;
+  readonly submitRequestedAt: string | null;
+  readonly needsReconcile: boolean;
 };
+
+export const CLAIM_STATES = ['held', 'lost', 'unknown'] as const;
+export type ClaimState = (typeof CLAIM_STATES)[number];
 
 // Fields left out keep their stored value on update (and are NULL on insert).
 export type BatchInput = {
@@ -56,6 +67,16 @@ type BatchRow = {
   updated_at: string;
 };
 
+type SyncColumns = {
+  claim_json: string | null;
+  claim_state: ClaimState;
+  claim_holder: string | null;
+  claim_note: string | null;
+  claim_checked_at: string | null;
+  submit_requested_at: string | null;
+  needs_reconcile: number;
+};
+
 const PART = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 // The id is the S3 path triple, so each part must be one safe path segment.
@@ -75,7 +96,7 @@ export function isoTime(value: Date | string | null | undefined): string | null 
   return date.toISOString();
 }
 
-function toBatch(row: BatchRow): Batch {
+function toBatch(row: BatchRow & SyncColumns): Batch {
   return {
     id: row.id,
     project: row.project,
@@ -91,6 +112,13 @@ function toBatch(row: BatchRow): Batch {
     error: row.error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    claim: row.claim_json === null ? null : (JSON.parse(row.claim_json) as unknown),
+    claimState: row.claim_state,
+    claimHolder: row.claim_holder,
+    claimNote: row.claim_note,
+    claimCheckedAt: row.claim_checked_at,
+    submitRequestedAt: row.submit_requested_at,
+    needsReconcile: row.needs_reconcile === 1,
   };
 }
 
@@ -101,7 +129,7 @@ function assertStatus(status: string): asserts status is BatchStatus {
 }
 
 export function getBatch(db: Database, id: string): Batch | undefined {
-  const row = db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as BatchRow | undefined;
+  const row = db.prepare('SELECT * FROM batches WHERE id = ?').get(id) as (BatchRow & SyncColumns) | undefined;
   return row === undefined ? undefined : toBatch(row);
 }
 
@@ -137,7 +165,7 @@ export function upsertBatch(db: Database, input: BatchInput, now: Date): Batch {
          manifest_json = excluded.manifest_json, tasks_total = excluded.tasks_total, pulled_at = excluded.pulled_at,
          last_sync_at = excluded.last_sync_at, error = excluded.error, updated_at = excluded.updated_at`,
     ).run(row);
-    return toBatch(row);
+    return getBatch(db, id) as Batch;
   });
   return write.immediate();
 }
@@ -163,7 +191,7 @@ export function listBatches(db: Database, filter: BatchFilter = {}): Batch[] {
     where.push(names.length > 0 ? `status IN (${names.join(', ')})` : '0');
   }
   const sql = `SELECT * FROM batches ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id`;
-  return (db.prepare(sql).all(params) as BatchRow[]).map(toBatch);
+  return (db.prepare(sql).all(params) as (BatchRow & SyncColumns)[]).map(toBatch);
 }
 
 // `error` is stored with the new status and cleared when it is not given.

@@ -13,3 +13,25 @@ export function setValue(db: Database, key: string, value: string): void {
 export function deleteValue(db: Database, key: string): boolean {
   return db.prepare('DELETE FROM kv WHERE key = ?').run(key).changes > 0;
 }
+
+// An advisory lease between processes sharing this file (e.g. "who tops up the ready batches"): taken when free,
+// expired or already ours. Not a correctness lock: everything it guards is safe without it, just wasteful.
+export function takeLease(db: Database, name: string, owner: string, ttlMs: number, now: Date): boolean {
+  const key = `lease:${name}`;
+  const write = db.transaction(() => {
+    const raw = getValue(db, key);
+    const held = raw === undefined ? undefined : (JSON.parse(raw) as { owner: string; until: string });
+    if (held && held.owner !== owner && new Date(held.until).getTime() > now.getTime()) return false;
+    setValue(db, key, JSON.stringify({ owner, until: new Date(now.getTime() + ttlMs).toISOString() }));
+    return true;
+  });
+  return write.immediate();
+}
+
+export function releaseLease(db: Database, name: string, owner: string): void {
+  const key = `lease:${name}`;
+  db.transaction(() => {
+    const raw = getValue(db, key);
+    if (raw !== undefined && (JSON.parse(raw) as { owner: string }).owner === owner) deleteValue(db, key);
+  }).immediate();
+}

@@ -13,6 +13,10 @@ export type JobInput = {
   readonly batchId?: string | null;
   readonly sha256: string;
   readonly payload: JobPayload;
+  // A result chunk's sequence number (the SEQ in its key); nextSeq() reads the highest one back.
+  readonly seq?: number;
+  // How many answers a result chunk holds (for "answers waiting").
+  readonly answers?: number;
 };
 
 export type OutboxJob = {
@@ -94,10 +98,10 @@ export function enqueueJob(db: Database, input: JobInput, now: Date): { readonly
     const stamp = now.toISOString();
     const result = db
       .prepare(
-        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)`,
+        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`,
       )
-      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp);
+      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null);
     return { job: toJob(getJobRow(db, Number(result.lastInsertRowid)) as JobRow), created: true };
   });
   return write.immediate();
@@ -191,4 +195,28 @@ export function outboxCounts(db: Database): OutboxCounts {
 // Crash recovery at start: a job that was uploading when the app died runs again (uploads are idempotent).
 export function resetActiveJobs(db: Database, now: Date): number {
   return db.prepare("UPDATE outbox SET state = 'queued', updated_at = ? WHERE state = 'active'").run(now.toISOString()).changes;
+}
+
+// The next sequence number for a batch's jobs of one kind: one above the highest ever queued or imported.
+export function nextSeq(db: Database, batchId: string, kind: string): number {
+  const row = db.prepare('SELECT max(seq) AS top, count(*) AS n FROM outbox WHERE batch_id = ? AND kind = ?').get(batchId, kind) as { top: number | null; n: number };
+  return Math.max(row.top === null ? -1 : row.top, row.n - 1) + 1;
+}
+
+// Records an object S3 already holds (found while rebuilding) as a done job, so it is never queued again.
+export function importDoneJob(db: Database, input: JobInput, now: Date): { readonly job: OutboxJob; readonly created: boolean } {
+  const stamp = now.toISOString();
+  const payloadPath = 'path' in input.payload ? input.payload.path : null;
+  const payloadJson = 'json' in input.payload ? JSON.stringify(input.payload.json) : null;
+  const write = db.transaction(() => {
+    const result = db
+      .prepare(
+        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers)
+         VALUES (?, ?, ?, ?, ?, ?, 'done', 0, ?, ?, ?, ?, ?) ON CONFLICT (kind, target_key) DO NOTHING`,
+      )
+      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null);
+    const row = db.prepare('SELECT * FROM outbox WHERE kind = ? AND target_key = ?').get(input.kind, input.targetKey) as JobRow;
+    return { job: toJob(row), created: result.changes > 0 };
+  });
+  return write.immediate();
 }

@@ -5,18 +5,22 @@ import DatabaseConstructor, { type Database } from 'better-sqlite3';
 import { FerryError } from '../../shared/result.ts';
 import * as answers from './answers.ts';
 import * as batches from './batches.ts';
+import * as claims from './claims.ts';
 import * as kv from './kv.ts';
 import { appliedMigrations, migrate, schemaVersion, tooNewError, type AppliedMigration } from './migrate.ts';
 import { MIGRATIONS, type Migration } from './migrations/index.ts';
 import { explainDefaultBindingFailure, loadSqliteAddon, resolveSqliteBinding } from './native-binding.ts';
 import * as outbox from './outbox.ts';
-import { sealChunk, type SealInput } from './seal.ts';
+import { bindLeadIndex, type LeadIndexStore } from './lead-index.ts';
+import { sealChunk, type SealInput, type SealOutcome } from './seal.ts';
 
 export type { AppliedMigration } from './migrate.ts';
-export type { AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, StoredAnswer } from './answers.ts';
-export type { Batch, BatchFilter, BatchInput, BatchStatus } from './batches.ts';
+export type { AdoptedRevision, AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, StoredAnswer } from './answers.ts';
+export type { Batch, BatchFilter, BatchInput, BatchStatus, ClaimState } from './batches.ts';
+export type { HeldClaim, LostClaim } from './claims.ts';
+export type { SealInput, SealJob, SealOutcome } from './seal.ts';
 export type { JobFilter, JobInput, JobPayload, JobState, OutboxCounts, OutboxJob } from './outbox.ts';
-export { BATCH_STATUSES, batchId } from './batches.ts';
+export { BATCH_STATUSES, CLAIM_STATES, batchId } from './batches.ts';
 export { ANSWER_VALUES } from './answers.ts';
 export { JOB_STATES } from './outbox.ts';
 
@@ -51,16 +55,27 @@ export interface Store {
   getBatch(id: string): batches.Batch | undefined;
   listBatches(filter?: batches.BatchFilter): batches.Batch[];
   setBatchStatus(id: string, status: batches.BatchStatus, error?: string | null): batches.Batch;
+  recordHeldClaim(id: string, held: claims.HeldClaim): batches.Batch;
+  recordLostClaim(id: string, lost: claims.LostClaim): batches.Batch;
+  markClaimUnknown(id: string): batches.Batch;
+  requestSubmit(id: string): batches.Batch;
+  clearSubmitRequest(id: string): batches.Batch;
+  setNeedsReconcile(id: string, needed: boolean): batches.Batch;
 
   recordAnswers(batchId: string, annotator: string, list: readonly answers.AnswerInput[]): answers.RecordAnswersResult;
   countAnswers(batchId: string): answers.AnswerCounts;
   listAnswers(batchId: string, annotator?: string): answers.StoredAnswer[];
   listUnpublishedAnswers(batchId: string, annotator: string, limit?: number): answers.StoredAnswer[];
   markAnswersPublished(batchId: string, annotator: string, chunkKey: string, published: readonly answers.PublishedAnswer[]): number;
-  // Queues a chunk upload and marks its answers as sealed into it, atomically.
-  sealChunk(input: SealInput): { readonly job: outbox.OutboxJob; readonly created: boolean; readonly marked: number };
+  // Queues a chunk upload and marks its answers as sealed into it, atomically, if they are still unsealed as given.
+  sealChunk(input: SealInput): SealOutcome;
+  unpublishedSince(batchId: string, annotator: string): string | null;
+  answersWaiting(annotator: string): Map<string, number>;
+  adoptRevisions(batchId: string, annotator: string, adopted: readonly answers.AdoptedRevision[]): number;
 
   enqueueJob(input: outbox.JobInput): { readonly job: outbox.OutboxJob; readonly created: boolean };
+  importDoneJob(input: outbox.JobInput): { readonly job: outbox.OutboxJob; readonly created: boolean };
+  nextSeq(batchId: string, kind: string): number;
   getJob(id: number): outbox.OutboxJob | undefined;
   listJobs(filter?: outbox.JobFilter): outbox.OutboxJob[];
   startNextJob(): outbox.OutboxJob | undefined;
@@ -76,6 +91,11 @@ export interface Store {
   getValue(key: string): string | undefined;
   setValue(key: string, value: string): void;
   deleteValue(key: string): boolean;
+  takeLease(name: string, owner: string, ttlMs: number): boolean;
+  releaseLease(name: string, owner: string): void;
+
+  // The team lead's incremental index of S3 (progress, ledger, pool cursors).
+  readonly lead: LeadIndexStore;
 
   quickCheck(): 'ok' | string;
   close(): void;
@@ -167,6 +187,12 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     getBatch: (id) => batches.getBatch(db, id),
     listBatches: (filter) => batches.listBatches(db, filter),
     setBatchStatus: (id, status, error = null) => batches.setBatchStatus(db, id, status, error, now()),
+    recordHeldClaim: (id, held) => claims.recordHeldClaim(db, id, held, now()),
+    recordLostClaim: (id, lost) => claims.recordLostClaim(db, id, lost, now()),
+    markClaimUnknown: (id) => claims.markClaimUnknown(db, id, now()),
+    requestSubmit: (id) => claims.requestSubmit(db, id, now()),
+    clearSubmitRequest: (id) => claims.clearSubmitRequest(db, id, now()),
+    setNeedsReconcile: (id, needed) => claims.setNeedsReconcile(db, id, needed, now()),
 
     recordAnswers: (batchId, annotator, list) => answers.recordAnswers(db, batchId, annotator, list, now()),
     countAnswers: (batchId) => answers.countAnswers(db, batchId),
@@ -174,8 +200,13 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     listUnpublishedAnswers: (batchId, annotator, limit) => answers.listUnpublishedAnswers(db, batchId, annotator, limit),
     markAnswersPublished: (batchId, annotator, chunkKey, published) => answers.markAnswersPublished(db, batchId, annotator, chunkKey, published),
     sealChunk: (input) => sealChunk(db, input, now()),
+    unpublishedSince: (batchId, annotator) => answers.unpublishedSince(db, batchId, annotator),
+    answersWaiting: (annotator) => answers.answersWaiting(db, annotator),
+    adoptRevisions: (batchId, annotator, adopted) => answers.adoptRevisions(db, batchId, annotator, adopted),
 
     enqueueJob: (input) => outbox.enqueueJob(db, input, now()),
+    importDoneJob: (input) => outbox.importDoneJob(db, input, now()),
+    nextSeq: (batchId, kind) => outbox.nextSeq(db, batchId, kind),
     getJob: (id) => outbox.getJob(db, id),
     listJobs: (filter) => outbox.listJobs(db, filter),
     startNextJob: () => outbox.startNextJob(db, now()),
@@ -190,13 +221,20 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     getValue: (key) => kv.getValue(db, key),
     setValue: (key, value) => kv.setValue(db, key, value),
     deleteValue: (key) => kv.deleteValue(db, key),
+    takeLease: (name, owner, ttlMs) => kv.takeLease(db, name, owner, ttlMs, now()),
+    releaseLease: (name, owner) => kv.releaseLease(db, name, owner),
+
+    lead: bindLeadIndex(db),
 
     quickCheck: () => runQuickCheck(db),
     close() {
       if (!db.open) return;
-      // Folds the WAL back into the main file so a clean close leaves one self-contained file.
-      if (!readonly) db.pragma('wal_checkpoint(TRUNCATE)');
-      db.close();
+      try {
+        // Folds the WAL back into the main file so a clean close leaves one self-contained file.
+        if (!readonly) db.pragma('wal_checkpoint(TRUNCATE)');
+      } finally {
+        db.close(); // even when the checkpoint fails (a damaged file is being set aside)
+      }
     },
   };
 }

@@ -23,8 +23,17 @@ export type DrainOptions = {
 };
 
 export type JobOutcome = 'done' | 'retry' | 'needs-attention' | 'waiting';
-export type DrainResult = { readonly done: number; readonly retried: number; readonly needsAttention: number; readonly lastError: string | null };
+export type DrainResult = {
+  readonly done: number;
+  readonly retried: number;
+  readonly needsAttention: number;
+  readonly lastError: string | null;
+  // A request could not reach the endpoint: the drain stopped early (the sync service then probes).
+  readonly offline: boolean;
+};
 
+// Four uploads at once: enough to fill a hotel link with ~1 MB chunks, few enough not to trip S3's SlowDown.
+export const DEFAULT_CONCURRENCY = 4;
 const BASE_DELAY_MS = 2_000;
 const MAX_DELAY_MS = 5 * 60_000;
 
@@ -50,6 +59,17 @@ function unfinishedChunks(store: Store, job: OutboxJob): OutboxJob[] {
   return store.listJobs({ batchId: job.batchId, kind: CHUNK_KIND }).filter((chunk) => chunk.state !== 'done');
 }
 
+// Another Ferry process on the same dataDir may finish a job this one also ran (both uploads are create-once, so
+// S3 holds it once): a transition refused because the job is no longer active is that case, not an error.
+function settle(store: Store, job: OutboxJob, transition: () => unknown): void {
+  try {
+    transition();
+  } catch (error) {
+    if (error instanceof FerryError && error.code === 'conflict' && store.getJob(job.id)?.state !== 'active') return;
+    throw error;
+  }
+}
+
 async function runJob(options: DrainOptions, job: OutboxJob): Promise<void> {
   const body = await jobBody(job).catch((error: NodeJS.ErrnoException) => {
     throw new FerryError('not-found', `The local file for ${job.targetKey} is missing (${error.code ?? error.message}); it cannot be published.`);
@@ -73,24 +93,30 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
   const inFlight = new Set<Promise<void>>();
 
   async function publish(job: OutboxJob): Promise<void> {
+    let failure: unknown;
     try {
       await runJob(options, job);
-      options.store.completeJob(job.id);
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) {
+      settle(options.store, job, () => options.store.completeJob(job.id));
       done += 1;
       options.onJob?.(job, 'done');
-    } catch (error) {
-      const ferry = error instanceof FerryError ? error : classifyS3Error(error, { op: 'write', bucket: options.bucket, key: job.targetKey });
-      lastError = ferry.message;
-      if (isRetryable(error) || ferry.code === 'endpoint-unreachable' || ferry.code === 'cancelled') {
-        options.store.retryJob(job.id, ferry.message, new Date(now().getTime() + retryDelayMs(job.attempts, options.random)));
-        retried += 1;
-        options.onJob?.(job, 'retry');
-        if (ferry.code === 'endpoint-unreachable') offline = true; // stop hammering; the next sync resumes
-      } else {
-        options.store.failJob(job.id, ferry.message, 'needs-attention');
-        needsAttention += 1;
-        options.onJob?.(job, 'needs-attention');
-      }
+      return;
+    }
+    const ferry = failure instanceof FerryError ? failure : classifyS3Error(failure, { op: 'write', bucket: options.bucket, key: job.targetKey });
+    lastError = ferry.message;
+    if (isRetryable(failure) || ferry.code === 'endpoint-unreachable' || ferry.code === 'cancelled') {
+      settle(options.store, job, () => options.store.retryJob(job.id, ferry.message, new Date(now().getTime() + retryDelayMs(job.attempts, options.random))));
+      retried += 1;
+      options.onJob?.(job, 'retry');
+      if (ferry.code === 'endpoint-unreachable') offline = true; // stop hammering; the sync service probes
+    } else {
+      // 403/404/400, a conflict, a local file gone: retrying cannot help until a person acts.
+      settle(options.store, job, () => options.store.failJob(job.id, ferry.message, 'needs-attention'));
+      needsAttention += 1;
+      options.onJob?.(job, 'needs-attention');
     }
   }
 
@@ -105,7 +131,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
         waiting = unfinishedChunks(options.store, job);
       }
       if (waiting.length > 0) {
-        options.store.retryJob(job.id, `waiting for ${waiting.length} chunk(s) of its batch to reach S3`, new Date(now().getTime() + retryDelayMs(1, options.random)));
+        settle(options.store, job, () => options.store.retryJob(job.id, `waiting for ${waiting.length} chunk(s) of its batch to reach S3`, new Date(now().getTime() + retryDelayMs(1, options.random))));
         options.onJob?.(job, 'waiting');
         continue;
       }
@@ -115,6 +141,6 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
     }
   }
 
-  await Promise.all(Array.from({ length: options.concurrency ?? 4 }, worker));
-  return { done, retried, needsAttention, lastError };
+  await Promise.all(Array.from({ length: options.concurrency ?? DEFAULT_CONCURRENCY }, worker));
+  return { done, retried, needsAttention, lastError, offline };
 }

@@ -1,6 +1,8 @@
 // Every schema migration, in order. Add a file NNNN-name.ts and list it here; never edit a shipped one.
 import type { Database } from 'better-sqlite3';
 import * as m0001 from './0001-initial.ts';
+import * as m0002 from './0002-sync.ts';
+import * as m0003 from './0003-lead-index.ts';
 
 export type Migration = {
   readonly version: number;
@@ -8,4 +10,4 @@ export type Migration = {
   up(db: Database): void;
 };
 
-export const MIGRATIONS: readonly Migration[] = [m0001];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003];

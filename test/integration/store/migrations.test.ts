@@ -8,6 +8,9 @@ import { openStore } from '../../../electron/store/store.ts';
 import { FerryError } from '../../../shared/result.ts';
 import { useTempDir } from './temp-dir.ts';
 
+// The tests that bring their own migration 2 put it on top of the initial schema alone.
+const INITIAL = MIGRATIONS[0]!;
+
 const tempDir = useTempDir();
 
 function rawRows(path: string, sql: string): unknown[] {
@@ -33,11 +36,11 @@ describe('openStore', () => {
     const path = join(tempDir(), 'nested', 'ferry.db');
     const store = openStore(path, { now: () => new Date('2025-02-03T04:05:06.000Z') });
     expect(store.connectionSettings()).toEqual({ journalMode: 'wal', synchronous: 'NORMAL', foreignKeys: true, busyTimeoutMs: 5000 });
-    expect(store.appliedMigrations()).toEqual([{ version: 1, name: 'initial', appliedAt: '2025-02-03T04:05:06.000Z' }]);
+    expect(store.appliedMigrations()).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, appliedAt: '2025-02-03T04:05:06.000Z' })));
     store.close();
     const tables = rawRows(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['answers', 'batches', 'kv', 'outbox', 'schema_migrations']);
-    expect(rawRows(path, 'PRAGMA user_version')).toEqual([{ user_version: 1 }]);
+    expect(tables).toEqual(['answers', 'batches', 'kv', 'lead_index', 'outbox', 'schema_migrations']);
+    expect(rawRows(path, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
   });
 
   it('folds the WAL back into the main file on a clean close, even while another connection is open', () => {
@@ -74,10 +77,10 @@ describe('openStore', () => {
         db.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT NOT NULL) STRICT');
       },
     };
-    const first = openStore(path, { migrations: [...MIGRATIONS, second] });
+    const first = openStore(path, { migrations: [INITIAL, second] });
     expect(first.appliedMigrations().map((m) => [m.version, m.name])).toEqual([[1, 'initial'], [2, 'add-notes']]);
     first.close();
-    const again = openStore(path, { migrations: [...MIGRATIONS, second] });
+    const again = openStore(path, { migrations: [INITIAL, second] });
     expect(runs).toBe(1);
     expect(again.schemaVersion()).toBe(2);
     again.close();
@@ -86,7 +89,7 @@ describe('openStore', () => {
 
   it('rolls a failing migration back completely and leaves the previous version in place', () => {
     const path = join(tempDir(), 'ferry.db');
-    openStore(path).close();
+    openStore(path, { migrations: [INITIAL] }).close();
     const broken: Migration = {
       version: 2,
       name: 'broken',
@@ -95,7 +98,7 @@ describe('openStore', () => {
         db.exec('INSERT INTO no_such_table VALUES (1)');
       },
     };
-    expect(() => openStore(path, { migrations: [...MIGRATIONS, broken] })).toThrow(/no_such_table/);
+    expect(() => openStore(path, { migrations: [INITIAL, broken] })).toThrow(/no_such_table/);
     expect(rawRows(path, "SELECT name FROM sqlite_master WHERE name = 'half_done'")).toEqual([]);
     expect(rawRows(path, 'SELECT max(version) AS v FROM schema_migrations')).toEqual([{ v: 1 }]);
   });
@@ -110,14 +113,14 @@ describe('openStore', () => {
     expect(error).toBeInstanceOf(FerryError);
     expect((error as FerryError).code).toBe('store-too-new');
     expect((error as FerryError).message).toContain(path);
-    expect((error as FerryError).message).toMatch(/schema 7; this app knows up to 1/);
-    expect(rawRows(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([{ version: 1 }, { version: 7 }]);
+    expect((error as FerryError).message).toMatch(new RegExp(`schema 7; this app knows up to ${MIGRATIONS.length}`));
+    expect(rawRows(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([...MIGRATIONS.map((m) => ({ version: m.version })), { version: 7 }]);
     expect(((catchError(() => openStore(path, { readonly: true })) as FerryError).code)).toBe('store-too-new');
   });
 
   it('refuses migration lists with gaps (a programming error caught at open)', () => {
     const gap: Migration = { version: 3, name: 'gap', up() {} };
-    expect(() => openStore(join(tempDir(), 'ferry.db'), { migrations: [...MIGRATIONS, gap] })).toThrow(/without gaps; position 2 holds version 3/);
+    expect(() => openStore(join(tempDir(), 'ferry.db'), { migrations: [INITIAL, gap] })).toThrow(/without gaps; position 2 holds version 3/);
   });
 
   it('opens read-only without migrating: reads work, writes are refused, a missing file is not-found', () => {

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { MIGRATIONS } from '../../../electron/store/migrations/index.ts';
 import { openStore } from '../../../electron/store/store.ts';
 import { FerryError } from '../../../shared/result.ts';
 import { useTempDir } from './temp-dir.ts';
@@ -55,7 +56,7 @@ describe('nativeBinding', () => {
     expect(error.message).toContain(`${join(dir, 'custom.node')} (set by FERRY_SQLITE_BINDING)`);
     vi.stubEnv('FERRY_SQLITE_BINDING', NODE_BUILD);
     const store = openStore(join(dir, 'ferry.db'), { nativeBinding: '/nowhere/better_sqlite3.node' });
-    expect(store.schemaVersion()).toBe(1);
+    expect(store.schemaVersion()).toBe(MIGRATIONS.length);
     store.close();
   });
 });
