@@ -163,6 +163,39 @@ export function heartbeatKey(prefix: string, project: string, region: string, an
   return `${heartbeatsPrefix(prefix, project, region)}${assertId('annotator', annotator)}.json`;
 }
 
+// ---- the lead's records: project root, the batch ledger, release records and review verdicts ----
+export function projectPrefix(prefix: string, project: string): string {
+  return projectRoot(prefix, project);
+}
+export function batchesRootPrefix(prefix: string, project: string): string {
+  return `${projectRoot(prefix, project)}batches/`;
+}
+// The ledger: one create-once entry per batch-creating run, numbered; taking the next number serialises creators.
+export function ledgerPrefix(prefix: string, project: string): string {
+  return `${projectRoot(prefix, project)}ledger/`;
+}
+export function ledgerEntryKey(prefix: string, project: string, seq: number): string {
+  return `${ledgerPrefix(prefix, project)}${formatSeq(seq)}.json`;
+}
+export const VERDICTS = ['accepted', 'rework'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+// A reviewer's decision on a whole batch, in the key itself so a listing shows it.
+export function verdictKey(prefix: string, project: string, region: string, batch: string, verdict: Verdict): string {
+  if (!VERDICTS.includes(verdict)) throw new FerryError('malformed-input', `Invalid verdict ${JSON.stringify(verdict)}: expected ${VERDICTS.join(' or ')}.`);
+  return `${reviewPrefix(prefix, project, region, batch)}verdict.${verdict}.json`;
+}
+export function releasesPrefix(prefix: string, project: string, region: string, batch?: string): string {
+  const base = `${projectRoot(prefix, project)}releases/${assertId('region', region)}/`;
+  return batch === undefined ? base : `${base}${assertId('batch', batch)}/`;
+}
+// Compact UTC time for key segments: 2025-03-01T09:00:00.123Z -> 20250301T090000123Z (sorts as text).
+export function keyStamp(date: Date): string {
+  return date.toISOString().replace(/[-:.]/g, '');
+}
+export function releaseRecordKey(prefix: string, project: string, region: string, batch: string, releasedAt: Date, formerHolder: string): string {
+  return `${releasesPrefix(prefix, project, region, batch)}${keyStamp(releasedAt)}-${assertId('annotator', formerHolder)}.json`;
+}
+
 // ---- parsing listings back into ids (null when a key is not of that kind, e.g. a stray upload) ----
 function segmentsAfter(prefix: string, key: string, root: string): string[] | null {
   const head = `${assertPrefix(prefix)}${root}`;
@@ -270,4 +303,34 @@ export function unsafeKeyReason(relativeKey: string): string | null {
 // The key below `prefix`, or null when `key` is not under it.
 export function keyBelow(prefix: string, key: string): string | null {
   return key.startsWith(prefix) ? key.slice(prefix.length) : null;
+}
+
+export function parseLedgerKey(prefix: string, key: string): { readonly project: string; readonly seq: number } | null {
+  const s = segmentsAfter(prefix, key, 'projects/');
+  if (s?.length !== 3 || s[1] !== 'ledger') return null;
+  const m = /^(\d{8,})\.json$/.exec(s[2]!);
+  return m && ids(s[0]!) ? { project: s[0]!, seq: Number(m[1]) } : null;
+}
+
+export type ReviewKeyRef = (BatchRef & { readonly kind: 'verdict'; readonly verdict: Verdict }) | (BatchRef & { readonly kind: 'chunk'; readonly reviewer: string });
+
+export function parseReviewKey(prefix: string, key: string): ReviewKeyRef | null {
+  const s = segmentsAfter(prefix, key, 'projects/');
+  if (s === null || s[1] !== 'reviews' || (s.length !== 5 && s.length !== 6)) return null;
+  const [project, , region, batch] = s as [string, string, string, string];
+  if (!ids(project, region, batch)) return null;
+  if (s.length === 5) {
+    const m = /^verdict\.(accepted|rework)\.json$/.exec(s[4]!);
+    return m ? { project, region, batch, kind: 'verdict', verdict: m[1] as Verdict } : null;
+  }
+  const reviewer = s[4]!;
+  return ids(reviewer) && /^\d{8,}-[0-9a-f]{64}\.jsonl$/.test(s[5]!) ? { project, region, batch, kind: 'chunk', reviewer } : null;
+}
+
+export function parseReleaseKey(prefix: string, key: string): (BatchRef & { readonly formerHolder: string; readonly stamp: string }) | null {
+  const s = segmentsAfter(prefix, key, 'projects/');
+  if (s?.length !== 5 || s[1] !== 'releases') return null;
+  const [project, , region, batch, file] = s as [string, string, string, string, string];
+  const m = /^(\d{8}T\d{9}Z)-(.+)\.json$/.exec(file);
+  return m && ids(project, region, batch, m[2]!) ? { project, region, batch, stamp: m[1]!, formerHolder: m[2]! } : null;
 }

@@ -34,7 +34,7 @@ export type FerryPullReport = {
 async function main(): Promise<void> {
   const job = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Job;
   const { config, manifest } = job;
-  const client = createS3Client(config); // credentials from the standard chain (env), as in the app
+  const client = createS3Client(config, { verifiedByCaller: true }); // as the app's pull client; credentials from the env chain
   // In the app the client is warm by the time a pull starts (it just listed and claimed the batch); so here it reads
   // the manifest first, and the clock covers the pull alone. The whole process is timed by the parent as well.
   await getJson(client, config.bucket, batchManifestKey(config.prefix, manifest.project, manifest.region, manifest.batch), BatchManifestSchema);

@@ -61,7 +61,7 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, s
     publishBatch(ws, batch.id);
     try {
       const paths = batchPaths(ws.config.dataDir, batch.project, batch.region, batch.batch);
-      await pullBatch(ws.target, manifest, paths, {
+      await pullBatch(ws.pullTarget, manifest, paths, {
         ...(signal ? { signal } : {}),
         onProgress: (p) => ctx.emit('progress', { operation: 'pull', id: batch.id, ...p }),
       });

@@ -5,6 +5,8 @@ import { doctorCommand } from './commands/doctor.ts';
 import { webCommand } from './commands/web.ts';
 import { projectCommand } from './commands/project.ts';
 import { batchesCommand } from './commands/batches.ts';
+import { progressCommand } from './commands/progress.ts';
+import { claimsCommand } from './commands/claims.ts';
 import { getBatchCommand } from './commands/get-batch.ts';
 import { annotateCommand } from './commands/annotate.ts';
 import { submitCommand } from './commands/submit.ts';
@@ -22,6 +24,8 @@ export const commands: readonly CliCommand[] = [
   syncCommand,
   projectCommand,
   batchesCommand,
+  progressCommand,
+  claimsCommand,
   webCommand,
   demoCommand,
 ];

@@ -6,12 +6,14 @@ import { runDoctor } from '../doctor/doctor.ts';
 import type { Annotator } from '../annotator/annotator.ts';
 import type { WorkspaceHolder } from '../workspace/workspace.ts';
 import type { WorkspaceConfig } from '../../shared/config.ts';
+import { createLeadHandlers } from '../lead/lead-handlers.ts';
 
 export type Services = { readonly workspaces: WorkspaceHolder; readonly annotator: Annotator };
 
 export function createHandlers(ctx: CoreContext, services: Services): Handlers {
   const { annotator, workspaces } = services;
   return {
+    ...createLeadHandlers(ctx, workspaces),
     async 'app.info'() {
       const view = await readWorkspaceFile(ctx.configPath);
       return { version: ctx.version, host: ctx.host === 'electron' ? 'electron' : 'web', configPath: ctx.configPath, configured: view.exists && view.problems.length === 0 };

@@ -1,6 +1,6 @@
 // Projects in S3 (projects/P/project.json): created once, read by every app that works on the project.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ProjectSchema, RECIPES, RECIPES_WITH_MODEL, type Project, type Recipe } from '../../shared/project.ts';
+import { ProjectSchema, RECIPES, RECIPES_WITH_MODEL, type PoolSource, type Project, type Recipe, type ReviewPolicy } from '../../shared/project.ts';
 import { FerryError } from '../../shared/result.ts';
 import { parseProjectKey, projectKey, projectsPrefix } from '../../shared/s3-layout.ts';
 import { createPointer, getJson, listKeys } from '../s3/objects.ts';
@@ -18,6 +18,8 @@ export type NewProject = {
   readonly leaseDays?: number;
   readonly prodigyArgs?: readonly string[];
   readonly prodigyConfig?: Record<string, unknown>;
+  readonly pool?: { readonly sources: readonly PoolSource[] };
+  readonly review?: ReviewPolicy;
   readonly createdBy: string;
 };
 
@@ -42,6 +44,8 @@ export function buildProject(input: NewProject, now = new Date()): Project {
     prodigyConfig: input.prodigyConfig ?? {},
     batchSize: input.batchSize ?? 50,
     leaseDays: input.leaseDays ?? 7,
+    pool: { sources: input.pool ? [...input.pool.sources] : [] },
+    review: input.review ?? { stages: [] },
     createdAt: now.toISOString(),
     createdBy: input.createdBy,
   };
@@ -53,8 +57,10 @@ export function buildProject(input: NewProject, now = new Date()): Project {
   return parsed.data;
 }
 
-export async function createProject(target: S3Target, input: NewProject): Promise<Project> {
+export async function createProject(target: S3Target, input: NewProject, options: { readonly checkPool?: (project: Project) => Promise<void> } = {}): Promise<Project> {
   const project = buildProject(input);
+  // A pool prefix that does not exist or holds nothing usable is found now, not at the first batch.
+  await options.checkPool?.(project);
   const key = projectKey(target.prefix, project.name);
   // A project is created once; the create-only write tells us if someone else already made one by this name.
   const result = await createPointer(target.client, target.bucket, key, JSON.stringify(project, null, 2), { contentType: 'application/json' });
@@ -89,4 +95,21 @@ export function assertRegion(project: Project, region: string): void {
   if (!project.regions.includes(region)) {
     throw new FerryError('malformed-input', `Region "${region}" is not part of project "${project.name}" (its regions: ${project.regions.join(', ')}).`);
   }
+}
+
+export type ProjectSummary = Pick<Project, 'name' | 'recipe' | 'labels' | 'regions' | 'dataset' | 'batchSize' | 'createdAt' | 'createdBy'> & { readonly poolSources: number; readonly reviewStages: number };
+
+// Every project with what a list needs; a project.json that cannot be read is listed with its problem, not dropped.
+export async function listProjects(target: S3Target): Promise<{ projects: ProjectSummary[]; problems: { name: string; message: string }[] }> {
+  const projects: ProjectSummary[] = [];
+  const problems: { name: string; message: string }[] = [];
+  for (const name of await listProjectNames(target)) {
+    try {
+      const p = await readProject(target, name);
+      projects.push({ name: p.name, recipe: p.recipe, labels: p.labels, regions: p.regions, dataset: p.dataset, batchSize: p.batchSize, createdAt: p.createdAt, createdBy: p.createdBy, poolSources: p.pool.sources.length, reviewStages: p.review.stages.length });
+    } catch (error) {
+      problems.push({ name, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { projects, problems };
 }

@@ -18,6 +18,8 @@ export type S3ClientOptions = {
   // A hard cap on a whole request; only for short probes such as `doctor`.
   readonly requestTimeoutMs?: number;
   readonly maxSockets?: number;
+  // For transfers Ferry verifies itself against a manifest's SHA-256 (batch pulls): skip the SDK's second checksum pass.
+  readonly verifiedByCaller?: boolean;
 };
 
 // What error messages say about a client: where it points and whose credentials it uses.
@@ -41,6 +43,7 @@ export function createS3Client(config: WorkspaceConfig, options: S3ClientOptions
     forcePathStyle: config.forcePathStyle,
     credentials: options.credentials ?? credentialProviderFor(config),
     maxAttempts: options.maxAttempts ?? 4,
+    ...(options.verifiedByCaller ? { responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       socketTimeout: options.idleTimeoutMs ?? 60_000,

@@ -17,6 +17,8 @@ export type Workspace = {
   readonly client: S3Client;
   // For the online check only: one attempt, short timeouts, so "offline" is known in seconds.
   readonly probeClient: S3Client;
+  // For batch pulls: every file is checked against the manifest's SHA-256, so the SDK's own check is skipped.
+  readonly pullTarget: S3Target;
   readonly target: S3Target;
   readonly outboxDir: string;
   // Set when this open found ferry.db damaged or missing and rebuilt it.
@@ -70,12 +72,14 @@ export async function openWorkspace(configPath: string, options: WorkspaceOption
   }
   const client = createS3Client(config, options.s3);
   const probeClient = createS3Client(config, { maxAttempts: 1, connectionTimeoutMs: 2_000, requestTimeoutMs: 5_000, maxSockets: 2 });
+  const pullClient = createS3Client(config, { ...options.s3, verifiedByCaller: true });
   return {
     configPath,
     config,
     store,
     client,
     probeClient,
+    pullTarget: { client: pullClient, bucket: config.bucket, prefix: keyPrefix(config) },
     target: { client, bucket: config.bucket, prefix: keyPrefix(config) },
     outboxDir: outboxDir(config.dataDir),
     recovery,
@@ -83,6 +87,7 @@ export async function openWorkspace(configPath: string, options: WorkspaceOption
       store.close();
       client.destroy();
       probeClient.destroy();
+      pullClient.destroy();
     },
   };
 }

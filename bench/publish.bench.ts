@@ -1,0 +1,97 @@
+// Publish: 100,000 harvested answers through Ferry's real seal + outbox path (one "Sync now" round) against `aws s3 cp`
+// of the same bytes as one file, same loopback moto_server, same run. Targets (issue 4): ≤ 1.5× the aws cli time,
+// peak RSS under 300 MB, at most one PUT per 1,000 answers.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMoto, type MotoServer } from '../test/helpers/moto.ts';
+import { createS3Client } from '../electron/s3/client.ts';
+import { emitResult } from './lib/result.ts';
+import { assertLoopback, gnuTimeUsable, loopbackEnv } from './lib/process.ts';
+import { awsCpCommand, runAwsCp, runFerry, writeSameBytes, type RunOutcome } from './publish/contenders.ts';
+import { seedPublish } from './publish/seed.ts';
+import { summarisePublish } from './publish/summary.ts';
+import { peerWorks } from './pull/contenders.ts';
+
+const ANSWERS = Number(process.env.BENCH_PUBLISH_ANSWERS ?? 100_000);
+const PER_BATCH = Number(process.env.BENCH_PUBLISH_PER_BATCH ?? 10_000);
+const RUNS = Number(process.env.BENCH_PUBLISH_RUNS ?? 3);
+// Another checkout of Ferry (e.g. the commit before an optimisation) to time side by side with this one.
+const COMPARE = process.env.FERRY_BENCH_PUBLISH_COMPARE;
+
+function log(line: string): void {
+  process.stderr.write(`[publish] ${line}\n`);
+}
+
+let moto: MotoServer | undefined;
+let workDir: string | undefined;
+
+async function cleanUp(): Promise<void> {
+  await moto?.stop();
+  moto = undefined;
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+  workDir = undefined;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+async function main(): Promise<void> {
+  workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-publish-'));
+  moto = await startMoto();
+  assertLoopback(moto.endpoint);
+  Object.assign(process.env, loopbackEnv(workDir)); // this process's own checks use the same test credentials
+  log(`moto_server at ${moto.endpoint}; seeding ${ANSWERS} answers in batches of ${PER_BATCH}`);
+  const seeded = await seedPublish(moto.endpoint, workDir, { answers: ANSWERS, perBatch: PER_BATCH, log });
+  const template = { dataDir: seeded.config.dataDir, config: seeded.config };
+  const client = createS3Client(seeded.config);
+  const withTime = await gnuTimeUsable();
+  if (!withTime) log('GNU time (/usr/bin/time) is missing: no peak RSS for aws; Ferry samples its own RSS');
+  const problems: string[] = [];
+  try {
+    // A first, untimed Ferry run warms the server and gives the exact bytes Ferry publishes, for aws to copy.
+    const warm = await runFerry(template, join(workDir, 'warm-up'), client, seeded.answers, { withTime });
+    if (!warm.ok) throw new Error(`Ferry's warm-up publish failed: ${warm.problem}`);
+    const sameBytes = join(workDir, 'answers.jsonl');
+    await writeSameBytes(sameBytes, warm.published!);
+    log(`warm-up: ${warm.chunks} chunks, ${warm.published!.length} bytes, ${warm.ms.toFixed(0)} ms`);
+
+    const aws = awsCpCommand();
+    const awsBroken = aws ? await peerWorks(aws, ['--version'], workDir) : 'aws is not installed (install: apt-get install -y awscli, or pip install awscli)';
+    if (awsBroken) log(`SKIPPING aws: ${awsBroken}`);
+    type Contender = { tool: string; run: (dir: string) => Promise<RunOutcome> };
+    const contenders: Contender[] = [{ tool: 'ferry', run: (dir) => runFerry(template, dir, client, seeded.answers, { withTime }) }];
+    if (COMPARE) contenders.push({ tool: 'ferry-compare', run: (dir) => runFerry(template, dir, client, seeded.answers, { withTime, source: COMPARE }) });
+    if (!awsBroken) contenders.push({ tool: 'aws', run: (dir) => runAwsCp(aws!, sameBytes, warm.published!.length, seeded.config, client, dir, withTime) });
+
+    const outcomes = new Map<string, RunOutcome[]>(contenders.map((c) => [c.tool, []]));
+    const loadBefore = loadavg()[0]!;
+    for (let round = 0; round < RUNS; round += 1) {
+      // Rotate who goes first, so neither a warming server nor a busy neighbour favours one tool.
+      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
+      for (const contender of order) {
+        const dir = join(workDir, `${contender.tool}-${round}`);
+        const outcome = await contender.run(dir);
+        outcomes.get(contender.tool)!.push(outcome);
+        log(`round ${round + 1}/${RUNS} ${contender.tool}: ${outcome.ok ? `${outcome.ms.toFixed(0)} ms` : `FAILED — ${outcome.problem}`}`);
+        await rm(dir, { recursive: true, force: true });
+      }
+    }
+    emitResult(
+      summarisePublish(outcomes, awsBroken, { answers: seeded.answers, batches: seeded.batches, bytes: warm.published!.length, chunks: warm.chunks!, answerBytes: seeded.answerBytes, runs: RUNS, withTime, problems }, {
+        loadAverage1mBeforeAfter: `${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)} (${cpus().length} cores; other work on the machine inflates times)`,
+      }),
+    );
+  } finally {
+    client.destroy();
+  }
+}
+
+try {
+  await main();
+} finally {
+  await cleanUp();
+}
