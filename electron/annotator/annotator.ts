@@ -114,6 +114,12 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, s
 
   async function claimNext(project?: string, signal?: AbortSignal): Promise<BatchView> {
     const ws = await workspaces.get();
+    // A batch already claimed whose pull was cut short (the app quit or crashed mid-download) is finished first,
+    // rather than claiming another and leaving it held for nobody.
+    const interrupted = ws.store
+      .listBatches({ status: ['claimed', 'pulling'], ...(project ? { project } : {}) })
+      .find((b) => b.pulledAt === null && b.region === ws.config.region);
+    if (interrupted) return await pull(ws, interrupted, signal);
     const claimed = await claimNextBatch(ws.target, {
       annotator: ws.config.annotator,
       region: ws.config.region,

@@ -91,3 +91,20 @@ describe('annotator path', () => {
     await expect(ws.core.annotator.claimNext()).rejects.toMatchObject({ code: 'no-batches-left', message: expect.stringContaining('region "apac"') });
   });
 });
+
+describe('Get my batch after an interrupted pull', () => {
+  it('finishes the batch it already holds instead of claiming another', async () => {
+    const ws = await makeWorkspace();
+    open.push(ws);
+    const { target, store } = await ws.core.workspaces.get();
+    await createProject(target, { name: 'news', recipe: 'textcat.manual', labels: ['A', 'B'], regions: ['emea'], createdBy: 'lead' });
+    await createBatches(target, { project: 'news', region: 'emea', poolFile: writePool(ws.dir, 'pool.jsonl', textPool(6)), size: 3, createdBy: 'lead' });
+    const first = await ws.core.annotator.claimNext();
+    // What a crash mid-download leaves behind: the claim is ours, the pull never finished.
+    store.upsertBatch({ project: first.project, region: first.region, batch: first.batch, status: 'pulling', pulledAt: null });
+    const again = await ws.core.annotator.claimNext();
+    expect(again.id).toBe(first.id);
+    expect(again.status).toBe('ready');
+    expect(store.listBatches()).toHaveLength(1);
+  });
+});
