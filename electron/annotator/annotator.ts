@@ -3,6 +3,8 @@ import type { BatchView, CommandResponse, StatusView, SubmitView, SyncEvent } fr
 import { BatchManifestSchema, type BatchManifest } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { claimNextBatch } from '../claims/claim-batch.ts';
+import { findReassignedBatch } from '../claims/adopt-reassigned.ts';
+import { listProjectNames } from '../projects/projects.ts';
 import { startHarvestLoop } from '../harvest/harvest-loop.ts';
 import type { CoreContext } from '../host/core.ts';
 import { resolveProdigyCommand } from '../prodigy/resolve-command.ts';
@@ -32,6 +34,9 @@ function pullFailureNote(error: unknown): string {
   const final = error instanceof FerryError && (error.code === 'malformed-input' || error.code === 'unsafe-key');
   return final ? `Pulling failed: ${message}` : `Pulling failed: ${message} Open the batch to try again; files already verified are kept, so the pull resumes where it stopped.`;
 }
+
+// Release records this app has already read, so each is fetched once.
+const SEEN_RELEASES_KEY = 'claims.seen-releases';
 
 export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, sync: SyncService, options: AnnotatorOptions = {}) {
   const sessions = new Map<string, ProdigySession>();
@@ -112,6 +117,22 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, s
     harvest: harvestAll,
   };
 
+  // A batch a lead reassigned to me comes before a fresh one: the lead chose me for it.
+  async function adoptReassigned(ws: Workspace, project?: string) {
+    const seen = new Set<string>(JSON.parse(ws.store.getValue(SEEN_RELEASES_KEY) ?? '[]') as string[]);
+    const projects = project ? [project] : await listProjectNames(ws.target);
+    const adopted = await findReassignedBatch(ws.target, {
+      annotator: ws.config.annotator,
+      region: ws.config.region,
+      projects,
+      isLocal: (p, b) => ws.store.getBatch(`${p}/${ws.config.region}/${b}`) !== undefined,
+      seen,
+      markSeen: (key) => seen.add(key),
+    });
+    ws.store.setValue(SEEN_RELEASES_KEY, JSON.stringify([...seen]));
+    return adopted ? { ...adopted, lostRaces: 0 } : null;
+  }
+
   async function claimNext(project?: string, signal?: AbortSignal): Promise<BatchView> {
     const ws = await workspaces.get();
     // A batch already claimed whose pull was cut short (the app quit or crashed mid-download) is finished first,
@@ -120,13 +141,13 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, s
       .listBatches({ status: ['claimed', 'pulling'], ...(project ? { project } : {}) })
       .find((b) => b.pulledAt === null && b.region === ws.config.region);
     if (interrupted) return await pull(ws, interrupted, signal);
-    const claimed = await claimNextBatch(ws.target, {
+    const claimed = (await adoptReassigned(ws, project)) ?? (await claimNextBatch(ws.target, {
       annotator: ws.config.annotator,
       region: ws.config.region,
       appVersion: ctx.version,
       ...(project ? { project } : {}),
       ...(signal ? { signal } : {}),
-    });
+    }));
     const { manifest, claim } = claimed;
     const batch = ws.store.upsertBatch({
       project: manifest.project,

@@ -9,6 +9,7 @@ import { putIfMatch, getText } from '../../../electron/s3/objects.ts';
 import { ferry } from '../../helpers/cli.ts';
 import { startFaultProxy } from '../../helpers/s3-fault-proxy.ts';
 import { freshBucket, s3Endpoint } from '../../helpers/s3-fixture.ts';
+import { makeWorkspace } from '../../helpers/workspace-fixture.ts';
 import { ferryError, items, leadWorkspace, makeProject, PROJECT, rawJson, rawKeys, rawPut, writeLines, type Lead } from './lead-kit.ts';
 
 const HOUR = 3600 * 1000;
@@ -61,6 +62,21 @@ describe('releasing a stale claim', () => {
     expect(now).toMatchObject({ kind: 'ferry.claim', annotator: 'bo', batch: c.batch });
     expect(Date.parse(now.leaseUntil!) - Date.parse(now.claimedAt!)).toBe(7 * 24 * HOUR);
     expect(await rawJson(lead.config.bucket, change.recordKey)).toMatchObject({ action: 'reassign', formerHolder: 'ana', to: 'bo' });
+  });
+
+  it("lands in the new holder's Get my batch before any fresh batch, once", async () => {
+    const lead = await leadWorkspace();
+    const c = await claimed(lead, { claimedAt: iso(-48 * HOUR), leaseUntil: iso(100 * HOUR) });
+    await reassignClaim(lead.target, { ...input(c.batch), to: 'bo' });
+    const bo = await makeWorkspace({ bucket: lead.config.bucket, prefix: lead.config.prefix, annotator: 'bo', region: 'emea' });
+    try {
+      const got = await bo.core.annotator.claimNext();
+      expect(got).toMatchObject({ batch: c.batch, status: 'ready' }); // the reassigned one, not the unclaimed c.other
+      const next = await bo.core.annotator.claimNext();
+      expect(next.batch).toBe(c.other);
+    } finally {
+      await bo.core.close();
+    }
   });
 });
 
