@@ -2,7 +2,7 @@
 // renewal: a claim renewed since it was read is left alone and the lead is told why. What happened is kept as an
 // immutable release record, so the former holder's later results are recognised as late.
 import { ClaimSchema, type Claim } from '../../shared/batch.ts';
-import { HeartbeatSchema, ReleaseRecordSchema, RetirementSchema, type ReleaseRecord, type StaleReason } from '../../shared/lead.ts';
+import { HeartbeatSchema, ReleaseRecordSchema, RetirementSchema, type ClaimChangeView, type ReleaseRecord } from '../../shared/lead.ts';
 import { FerryError } from '../../shared/result.ts';
 import { assertId, claimKey, heartbeatKey, parseSubmissionKey, releaseRecordKey, submissionsPrefix } from '../../shared/s3-layout.ts';
 import { deleteIfMatch, getText, listKeys, putIfMatch, putObjectOnce } from '../s3/objects.ts';
@@ -21,16 +21,8 @@ export type ClaimChangeInput = {
   readonly now?: () => Date;
 };
 
-export type ClaimChange = {
-  readonly project: string;
-  readonly region: string;
-  readonly batch: string;
-  readonly action: 'release' | 'reassign';
-  readonly formerHolder: string;
-  readonly to: string | null;
-  readonly staleReasons: readonly StaleReason[];
-  readonly forced: boolean;
-  readonly recordKey: string;
+// What the app shows (ClaimChangeView) plus what the CLI and tests look at.
+export type ClaimChange = ClaimChangeView & {
   readonly record: ReleaseRecord;
   readonly claim: Claim | null; // the new holder's claim (reassign)
 };
