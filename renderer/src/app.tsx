@@ -1,6 +1,7 @@
 // The app shell: sidebar, the current screen, status bar.
 import { useEffect } from 'react';
 import { BatchScreen } from './screens/batch/batch-screen.tsx';
+import { LeadScreen } from './screens/lead/lead-screen.tsx';
 import { MyBatchesScreen } from './screens/my-batches/my-batches-screen.tsx';
 import { SettingsScreen } from './screens/settings/settings-screen.tsx';
 import { Sidebar } from './shell/sidebar.tsx';
@@ -11,10 +12,12 @@ import { isConfigured, loadWorkspace, useWorkspace } from './state/workspace.ts'
 function CurrentScreen() {
   const route = useRoute((s) => s.route);
   const batchId = useRoute((s) => s.batchId);
+  const lead = useRoute((s) => s.lead);
   const loaded = useWorkspace((s) => s.view !== null || s.loadError !== null);
   if (!loaded || route === null) return <div className="screen-loading" aria-busy="true" />;
   if (route === 'settings') return <SettingsScreen />;
   if (route === 'batch' && batchId) return <BatchScreen key={batchId} id={batchId} />;
+  if (route === 'lead' && lead) return <LeadScreen place={lead} />;
   return <MyBatchesScreen />;
 }
 

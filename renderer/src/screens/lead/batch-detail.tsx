@@ -1,0 +1,93 @@
+// One batch of the drill-down: its state, holder, lease and answers; on a stale claim, Release and Reassign to….
+import type { ReactNode } from 'react';
+import type { BatchProgress, RegionProgress } from '../../../../shared/lead.ts';
+import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
+import { ClaimActions, ClaimOutcome } from './claim-actions.tsx';
+import { BatchStatePill, formatCount } from './lead-parts.tsx';
+import { StaleReasons } from './stale-claims.tsx';
+
+function Row({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+function At({ iso, now }: { readonly iso: string | null; readonly now: number }) {
+  if (!iso) return <span className="cell-faint">—</span>;
+  return (
+    <time dateTime={iso} title={fullDate(iso)}>
+      {relativeTime(iso, now)}
+    </time>
+  );
+}
+
+export function BatchDetail({ project, batch, region }: { readonly project: string; readonly batch: BatchProgress | null; readonly region: RegionProgress }) {
+  const now = useClock((s) => s.now);
+  if (!batch) {
+    return (
+      <aside className="card detail-card detail-card-empty" aria-label="Batch details">
+        <p>Select a batch to see who holds it, its lease and its answers.</p>
+      </aside>
+    );
+  }
+  const stale = region.staleClaims.find((s) => s.batch === batch.batch);
+  const a = batch.answers;
+  return (
+    <aside className="card detail-card" aria-labelledby="batch-detail-title" data-testid="batch-detail" data-batch={batch.batch}>
+      <div className="detail-head">
+        <h2 id="batch-detail-title" className="mono">
+          {batch.batch}
+        </h2>
+        <BatchStatePill status={batch.status} stale={batch.stale} />
+      </div>
+      <dl className="detail-list">
+        <Row label="Region">{batch.region}</Row>
+        <Row label="Claimed by">{batch.holder ?? <span className="cell-faint">Nobody</span>}</Row>
+        <Row label="Claimed">
+          <At iso={batch.claimedAt} now={now} />
+        </Row>
+        {batch.status === 'claimed' && (
+          <Row label="Lease until">
+            <span className={batch.leaseUntil && Date.parse(batch.leaseUntil) < now ? 'cell-danger' : undefined}>
+              {batch.leaseUntil && Date.parse(batch.leaseUntil) < now && 'ended '}
+              <At iso={batch.leaseUntil} now={now} />
+            </span>
+          </Row>
+        )}
+        <Row label="Submitted by">{batch.submittedBy.length ? batch.submittedBy.join(', ') : <span className="cell-faint">Not yet</span>}</Row>
+      </dl>
+      <dl className="detail-answers" aria-label="Answers by kind">
+        <div data-series="accept">
+          <dt>Accept</dt>
+          <dd>{formatCount(a.accept)}</dd>
+        </div>
+        <div data-series="reject">
+          <dt>Reject</dt>
+          <dd>{formatCount(a.reject)}</dd>
+        </div>
+        <div data-series="ignore">
+          <dt>Ignore</dt>
+          <dd>{formatCount(a.ignore)}</dd>
+        </div>
+      </dl>
+      <ClaimOutcome />
+      {stale ? (
+        <div className="detail-stale" data-testid="detail-stale">
+          <p className="detail-stale-title">This claim is stale</p>
+          <StaleReasons reasons={stale.reasons} />
+          <ClaimActions target={{ project, region: batch.region, batch: batch.batch }} holder={stale.annotator} annotators={region.annotators.map((p) => p.name)} />
+        </div>
+      ) : (
+        batch.status === 'claimed' &&
+        batch.holder && (
+          <p className="detail-note">
+            {batch.holder} holds it and was heard from recently. Ferry frees only stale claims: a passed lease, or silence longer than the stale limit.
+          </p>
+        )
+      )}
+    </aside>
+  );
+}
