@@ -11,6 +11,7 @@ const { createCore } = (await import(pathToFileURL(join(SOURCE, 'electron/host/c
 
 export type FerryPublishReport = {
   readonly publishMs: number; // the sync round alone
+  readonly lastSealMs: number; // when, into the round, the last chunk was queued (uploads run beside the seals)
   readonly openMs: number; // opening the workspace (store, clients) before it
   readonly puts: number; // every PutObject the client sent (SDK attempts included)
   readonly chunkPuts: number; // of those, answer chunks under results/
@@ -43,18 +44,27 @@ async function main(): Promise<void> {
     },
     { step: 'finalizeRequest', name: 'benchCountRequests', priority: 'low' },
   );
+  let lastSeal = 0;
+  const sealChunk = ws.store.sealChunk.bind(ws.store);
+  ws.store.sealChunk = (input) => {
+    const outcome = sealChunk(input);
+    lastSeal = performance.now();
+    return outcome;
+  };
   let rssPeak = process.memoryUsage.rss();
   // Sampling costs CPU in the measured process, so it runs only when GNU time cannot report the peak instead.
   const sampler = process.env.FERRY_BENCH_SAMPLE_RSS ? setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20) : undefined;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const event = await core.sync.syncNow({ harvest: 'none' });
-  const publishMs = performance.now() - started;
+  const ended = performance.now();
+  const publishMs = ended - started;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   await core.close();
   const report: FerryPublishReport = {
     publishMs,
+    lastSealMs: lastSeal - started,
     openMs,
     puts,
     chunkPuts,

@@ -14,17 +14,17 @@ import { createS3Client } from '../../electron/s3/client.ts';
 import type { AnswerInput } from '../../electron/store/store.ts';
 import { batchPaths } from '../../electron/workspace/paths.ts';
 
-export const PROJECT = 'bench-reviews';
-export const LABELS = ['POSITIVE', 'NEGATIVE', 'NEUTRAL'];
+export const PROJECT = 'reviews';
+export const LABELS = ['POSITIVE', 'NEGATIVE'];
 const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const WORDS = 'the delivery arrived late but the product works well and support answered quickly although the box was damaged and one part missing overall we would order again from this shop'.split(' ');
 
 export type SeededPublish = { readonly config: WorkspaceConfig; readonly answers: number; readonly batches: number; readonly answerBytes: { min: number; max: number; mean: number } };
 
-// A deterministic pseudo-random review text of 120–420 characters, so answer lines are 300–600 bytes.
+// A deterministic pseudo-random review text of 5–225 characters, so each example is ~380–600 bytes.
 function reviewText(i: number): string {
   let x = (i * 2654435761) >>> 0;
-  const target = 120 + (x % 300);
+  const target = 5 + (x % 220);
   const words: string[] = [];
   let length = 0;
   while (length < target) {

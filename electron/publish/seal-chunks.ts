@@ -29,6 +29,8 @@ export type SealTarget = {
   readonly annotator: string;
   readonly late?: boolean;
   readonly signal?: AbortSignal;
+  // Each chunk as soon as it is queued, so an upload can start while the next one is sealed.
+  readonly onSealed?: (chunk: SealedChunk) => void;
 };
 
 export type SealedChunk = { readonly key: string; readonly sha256: string; readonly count: number; readonly jobId: number };
@@ -57,7 +59,7 @@ export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSW
     await mkdir(target.outboxDir, { recursive: true });
     for (let staleRounds = 0; ; ) {
       if (target.signal?.aborted) throw new FerryError('cancelled', `Sealing answers of ${target.batchId} was cancelled; the rest is sealed next time.`);
-      const answers = target.store.listUnpublishedAnswers(target.batchId, target.annotator, maxAnswers);
+      const answers = target.store.listSealableAnswers(target.batchId, target.annotator, maxAnswers);
       if (answers.length === 0) return sealed;
       const chunk = buildChunk(answers, { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false });
       const path = join(target.outboxDir, `${chunk.sha256}.jsonl`);
@@ -79,7 +81,9 @@ export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSW
         if ((staleRounds += 1) > MAX_STALE_ROUNDS) throw new FerryError('internal', `Sealing answers of ${target.batchId} kept racing another Ferry process; try again.`);
         continue;
       }
-      sealed.push({ key: outcome.job.targetKey, sha256: chunk.sha256, count: chunk.count, jobId: outcome.job.id });
+      const done: SealedChunk = { key: outcome.job.targetKey, sha256: chunk.sha256, count: chunk.count, jobId: outcome.job.id };
+      sealed.push(done);
+      target.onSealed?.(done);
     }
   } catch (error) {
     if (isDiskFull(error)) throw diskFullError(error, target.outboxDir, `seal the answers of batch ${target.batch} into a chunk`);

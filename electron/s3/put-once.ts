@@ -20,9 +20,16 @@ export async function confirmSameContent(client: S3Client, bucket: string, key: 
 
 
 // Create-once write of a data object; a retry after success returns {created:false}.
-export async function putObjectOnce(client: S3Client, bucket: string, key: string, body: Buffer | string, options: { readonly contentType?: string; readonly signal?: AbortSignal } = {}): Promise<PutOnceResult> {
+// `sha256`: the body's SHA-256 when the caller just computed it (the outbox does), so it is not hashed once more.
+export async function putObjectOnce(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  body: Buffer | string,
+  options: { readonly contentType?: string; readonly signal?: AbortSignal; readonly sha256?: string } = {},
+): Promise<PutOnceResult> {
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  const sha256 = sha256Hex(bytes);
+  const sha256 = options.sha256 ?? sha256Hex(bytes);
   try {
     const r = await client.send(
       new PutObjectCommand({

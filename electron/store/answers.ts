@@ -118,12 +118,50 @@ export function countAnswers(db: Database, batchId: string): AnswerCounts {
   return { ...row };
 }
 
-// Oldest first, so chunks follow the order in which people answered.
+// Oldest first, so chunks follow the order in which people answered. Ties (one harvest) go by rowid, the order the
+// harvest recorded them: that order is answers_unpublished's own, so no sort of the whole backlog per chunk.
 export function listUnpublishedAnswers(db: Database, batchId: string, annotator: string, limit = 10_000): StoredAnswer[] {
   const rows = db
-    .prepare('SELECT * FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL ORDER BY harvested_at, task_hash LIMIT ?')
+    .prepare('SELECT * FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL ORDER BY harvested_at, rowid LIMIT ?')
     .all(batchId, annotator, limit) as AnswerRow[];
   return rows.map(toAnswer);
+}
+
+// What sealing needs of an unsealed answer, without parsing its example in JS: the stored JSON as is (a chunk line is
+// that JSON with `_ferry` appended) and the two meta fields a line names. `plain`: the example is a JSON object with no
+// `_ferry` of its own, so appending is exact.
+export type SealableAnswer = {
+  readonly taskHash: number;
+  readonly revision: number;
+  readonly answer: AnswerValue;
+  readonly contentJson: string;
+  readonly taskId: string | null; // meta.task_id when it is a string
+  readonly sourceKey: string | null; // meta.source_key when it is a string
+  readonly plain: boolean;
+};
+
+// The same rows and order as listUnpublishedAnswers.
+export function listSealableAnswers(db: Database, batchId: string, annotator: string, limit = 10_000): SealableAnswer[] {
+  const rows = db
+    .prepare(
+      // One JSON path call for both meta fields (a JSON array of the two), one for `_ferry`: two parses per row, in C.
+      `SELECT task_hash AS taskHash, revision, answer, content_json AS contentJson,
+              json_extract(content_json, '$.meta.task_id', '$.meta.source_key') AS meta, json_type(content_json, '$._ferry') AS ferry
+         FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL ORDER BY harvested_at, rowid LIMIT ?`,
+    )
+    .all(batchId, annotator, limit) as { taskHash: number; revision: number; answer: AnswerValue; contentJson: string; meta: string | null; ferry: string | null }[];
+  return rows.map((r) => {
+    const [taskId, sourceKey] = r.meta === null ? [] : (JSON.parse(r.meta) as unknown[]);
+    return {
+      taskHash: r.taskHash,
+      revision: r.revision,
+      answer: r.answer,
+      contentJson: r.contentJson,
+      taskId: typeof taskId === 'string' ? taskId : null,
+      sourceKey: typeof sourceKey === 'string' ? sourceKey : null,
+      plain: r.ferry === null && r.contentJson.startsWith('{'),
+    };
+  });
 }
 
 export function listAnswers(db: Database, batchId: string, annotator?: string): StoredAnswer[] {
@@ -140,6 +178,13 @@ export function markAnswersPublished(db: Database, batchId: string, annotator: s
   const mark = db.prepare('UPDATE answers SET published_chunk = ? WHERE batch_id = ? AND annotator = ? AND task_hash = ? AND revision = ?');
   const write = db.transaction(() => published.reduce((n, p) => n + mark.run(chunkKey, batchId, annotator, p.taskHash, p.revision).changes, 0));
   return write.immediate();
+}
+
+// How many of this annotator's answers in the batch wait to be sealed: read from the partial index alone, so it stays
+// cheap on every round and timer, however many answers the batch holds.
+export function countUnsealed(db: Database, batchId: string, annotator: string): number {
+  const row = db.prepare('SELECT count(*) AS n FROM answers WHERE batch_id = ? AND annotator = ? AND published_chunk IS NULL').get(batchId, annotator) as { n: number };
+  return row.n;
 }
 
 // When the oldest answer not yet sealed into a chunk was harvested or changed (null: nothing waits).
@@ -180,4 +225,17 @@ export function adoptRevisions(db: Database, batchId: string, annotator: string,
 export function countStale(db: Database, batchId: string, annotator: string, expected: readonly PublishedAnswer[]): number {
   const check = db.prepare('SELECT 1 FROM answers WHERE batch_id = ? AND annotator = ? AND task_hash = ? AND revision = ? AND published_chunk IS NULL');
   return expected.reduce((n, p) => n + (check.get(batchId, annotator, p.taskHash, p.revision) === undefined ? 1 : 0), 0);
+}
+
+// Seals these revisions into `chunkKey` where they are still unsealed as given, in one statement; returns how many it
+// marked (fewer than asked: another process sealed some, or a harvest changed them, meanwhile). CROSS JOIN keeps the
+// list outermost, so each answer is one primary-key lookup (the planner would otherwise scan the list per row).
+export function markUnsealed(db: Database, batchId: string, annotator: string, chunkKey: string, expected: readonly PublishedAnswer[]): number {
+  const mark = db.prepare(
+    `UPDATE answers SET published_chunk = ?
+      WHERE rowid IN (SELECT a.rowid FROM json_each(?) AS j
+                        CROSS JOIN answers AS a ON a.batch_id = ? AND a.annotator = ? AND a.task_hash = json_extract(j.value, '$[0]')
+                       WHERE a.revision = json_extract(j.value, '$[1]') AND a.published_chunk IS NULL)`,
+  );
+  return mark.run(chunkKey, JSON.stringify(expected.map((p) => [p.taskHash, p.revision])), batchId, annotator).changes;
 }

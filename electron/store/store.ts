@@ -15,7 +15,7 @@ import { bindLeadIndex, type LeadIndexStore } from './lead-index.ts';
 import { sealChunk, type SealInput, type SealOutcome } from './seal.ts';
 
 export type { AppliedMigration } from './migrate.ts';
-export type { AdoptedRevision, AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, StoredAnswer } from './answers.ts';
+export type { AdoptedRevision, AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, SealableAnswer, StoredAnswer } from './answers.ts';
 export type { Batch, BatchFilter, BatchInput, BatchStatus, ClaimState } from './batches.ts';
 export type { HeldClaim, LostClaim } from './claims.ts';
 export type { SealInput, SealJob, SealOutcome } from './seal.ts';
@@ -66,10 +66,13 @@ export interface Store {
   countAnswers(batchId: string): answers.AnswerCounts;
   listAnswers(batchId: string, annotator?: string): answers.StoredAnswer[];
   listUnpublishedAnswers(batchId: string, annotator: string, limit?: number): answers.StoredAnswer[];
+  // The same answers, as sealing needs them (the stored JSON, not parsed).
+  listSealableAnswers(batchId: string, annotator: string, limit?: number): answers.SealableAnswer[];
   markAnswersPublished(batchId: string, annotator: string, chunkKey: string, published: readonly answers.PublishedAnswer[]): number;
   // Queues a chunk upload and marks its answers as sealed into it, atomically, if they are still unsealed as given.
   sealChunk(input: SealInput): SealOutcome;
   unpublishedSince(batchId: string, annotator: string): string | null;
+  countUnsealed(batchId: string, annotator: string): number;
   answersWaiting(annotator: string): Map<string, number>;
   adoptRevisions(batchId: string, annotator: string, adopted: readonly answers.AdoptedRevision[]): number;
 
@@ -198,9 +201,11 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     countAnswers: (batchId) => answers.countAnswers(db, batchId),
     listAnswers: (batchId, annotator) => answers.listAnswers(db, batchId, annotator),
     listUnpublishedAnswers: (batchId, annotator, limit) => answers.listUnpublishedAnswers(db, batchId, annotator, limit),
+    listSealableAnswers: (batchId, annotator, limit) => answers.listSealableAnswers(db, batchId, annotator, limit),
     markAnswersPublished: (batchId, annotator, chunkKey, published) => answers.markAnswersPublished(db, batchId, annotator, chunkKey, published),
     sealChunk: (input) => sealChunk(db, input, now()),
     unpublishedSince: (batchId, annotator) => answers.unpublishedSince(db, batchId, annotator),
+    countUnsealed: (batchId, annotator) => answers.countUnsealed(db, batchId, annotator),
     answersWaiting: (annotator) => answers.answersWaiting(db, annotator),
     adoptRevisions: (batchId, annotator, adopted) => answers.adoptRevisions(db, batchId, annotator, adopted),
 

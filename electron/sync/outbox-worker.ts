@@ -20,6 +20,10 @@ export type DrainOptions = {
   readonly now?: () => Date;
   readonly random?: () => number;
   readonly onJob?: (job: OutboxJob, outcome: JobOutcome) => void;
+  // Jobs still being queued (seals running beside the drain): resolves true when another may be there, false when done.
+  readonly more?: () => Promise<boolean>;
+  // Stop taking jobs (a step beside the drain found the network down).
+  readonly halted?: () => boolean;
 };
 
 export type JobOutcome = 'done' | 'retry' | 'needs-attention' | 'waiting';
@@ -78,6 +82,7 @@ async function runJob(options: DrainOptions, job: OutboxJob): Promise<void> {
     throw new FerryError('checksum-mismatch', `The local file for ${job.targetKey} changed on disk since it was queued (SHA-256 differs); it was not published.`);
   }
   await putObjectOnce(options.client, options.bucket, job.targetKey, body, {
+    sha256: job.sha256, // just verified above
     contentType: job.targetKey.endsWith('.jsonl') ? 'application/x-ndjson' : 'application/json',
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -121,9 +126,12 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
   }
 
   async function worker(): Promise<void> {
-    while (!offline && !options.signal?.aborted) {
+    while (!offline && !options.signal?.aborted && !options.halted?.()) {
       const job = options.store.startNextJob();
-      if (!job) return;
+      if (!job) {
+        if (options.more && (await options.more())) continue;
+        return;
+      }
       let waiting = unfinishedChunks(options.store, job);
       // Chunks still uploading in this drain: wait for them rather than postpone the marker.
       while (waiting.length > 0 && waiting.every((c) => c.state === 'active') && inFlight.size > 0) {

@@ -33,10 +33,12 @@ export function sealGate(batch: Batch, now: Date): SealGate {
 
 // When the batch's waiting answers should become a chunk (epoch ms; now or earlier = due), or null if none wait.
 export function sealDueAt(ws: Workspace, batch: Batch, policy: PublishPolicy): number | null {
+  // The count reads the index alone; the oldest answer's time only matters when fewer than N wait.
+  const waiting = ws.store.countUnsealed(batch.id, ws.config.annotator);
+  if (waiting === 0) return null;
+  if (waiting >= policy.everyAnswers) return 0;
   const since = ws.store.unpublishedSince(batch.id, ws.config.annotator);
-  if (since === null) return null;
-  if (ws.store.countAnswers(batch.id).unpublished >= policy.everyAnswers) return 0;
-  return new Date(since).getTime() + policy.everyMs;
+  return since === null ? null : new Date(since).getTime() + policy.everyMs;
 }
 
 export function hasQueuedMarker(ws: Workspace, batch: Batch): boolean {
@@ -47,20 +49,22 @@ function common(ws: Workspace, batch: Batch) {
   return { store: ws.store, prefix: ws.target.prefix, project: batch.project, region: batch.region, batch: batch.batch, batchId: batch.id, annotator: ws.config.annotator };
 }
 
-export async function sealBatch(ws: Workspace, batch: Batch, late: boolean, policy: PublishPolicy, signal?: AbortSignal): Promise<SealedChunk[]> {
-  return await sealChunks({ ...common(ws, batch), outboxDir: ws.outboxDir, late, ...(signal ? { signal } : {}) }, policy.maxChunkAnswers);
+// `onQueued`: after each chunk is queued (a drain running beside the seals takes it at once).
+export async function sealBatch(ws: Workspace, batch: Batch, late: boolean, policy: PublishPolicy, signal?: AbortSignal, onQueued?: () => void): Promise<SealedChunk[]> {
+  return await sealChunks({ ...common(ws, batch), outboxDir: ws.outboxDir, late, ...(signal ? { signal } : {}), ...(onQueued ? { onSealed: onQueued } : {}) }, policy.maxChunkAnswers);
 }
 
 // Submit was pressed and the gate is open: seal the rest and queue the marker (once), then forget the request.
-export async function queueRequestedMarker(ws: Workspace, batch: Batch, late: boolean, policy: PublishPolicy, appVersion: string, signal?: AbortSignal): Promise<boolean> {
+export async function queueRequestedMarker(ws: Workspace, batch: Batch, late: boolean, policy: PublishPolicy, appVersion: string, signal?: AbortSignal, onQueued?: () => void): Promise<boolean> {
   if (batch.submitRequestedAt === null) return false;
   if (batch.status === 'submitted') {
     ws.store.clearSubmitRequest(batch.id); // an earlier marker is in S3 already; only new revisions are sealed
     return false;
   }
-  await sealBatch(ws, batch, late, policy, signal);
+  await sealBatch(ws, batch, late, policy, signal, onQueued);
   const manifest = BatchManifestSchema.parse(batch.manifest);
   const { created } = await queueSubmission({ ...common(ws, batch), tasks: manifest.tasks.count, late, appVersion });
   ws.store.clearSubmitRequest(batch.id);
+  onQueued?.();
   return created;
 }

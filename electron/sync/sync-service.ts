@@ -11,6 +11,7 @@ import { createKeepReadyRunner, DEFAULT_KEEP_READY_RETRY_MS } from './keep-ready
 import { DEFAULT_CONCURRENCY } from './outbox-worker.ts';
 import { DEFAULT_PROBE_TIMEOUT_MS, probeBucket } from './probe.ts';
 import { DEFAULT_PUBLISH_POLICY, sealDueAt, type PublishPolicy } from './publish-batch.ts';
+import { jobFeed } from './job-feed.ts';
 import { createSyncStatus, DEFAULT_EVENT_THROTTLE_MS } from './sync-status.ts';
 import { drainStep, HEARTBEAT_AT_KEY, heartbeatStep, markSubmitted, publishBatchStep, renewOpenClaimsStep, type PhaseEvent, type Round } from './sync-steps.ts';
 import { nextWakeAt, probeDelayMs } from './sync-timing.ts';
@@ -109,7 +110,8 @@ export function createSyncService(ctx: CoreContext, workspaces: WorkspaceHolder,
       if (!probe.reachable) return wentOffline(probe.reason);
       cameOnline(ws);
     }
-    const r: Round = { ws, force: request.force, now: clock(), policy, appVersion: ctx.version, signal, net: { up: true, error: null }, contacted: false, phase, notice: (t) => status.notice(t), changed: new Set() };
+    const feed = jobFeed();
+    const r: Round = { ws, force: request.force, now: clock(), policy, appVersion: ctx.version, signal, net: { up: true, error: null }, contacted: false, phase, notice: (t) => status.notice(t), changed: new Set(), queued: feed.notify };
     // "Syncing" only when there is something to send or a person asked, so idle rounds do not flicker.
     if (request.force || ws.store.outboxCounts().pending > 0) {
       status.setBusy(true);
@@ -120,9 +122,18 @@ export function createSyncService(ctx: CoreContext, workspaces: WorkspaceHolder,
         phase({ phase: 'harvest', detail: request.harvest });
         await host.harvest(ws, request.harvest, signal);
       }
-      for (const batch of ws.store.listBatches()) await publishBatchStep(r, batch);
-      // A person asked: try the real uploads even if a claim check could not get through; they tell the truth.
-      if (r.net.up || request.force) await drainStep(r, options.concurrency ?? DEFAULT_CONCURRENCY, random, () => status.publish(ws.store, ws.config.annotator));
+      // Uploads start while later chunks are still being sealed (sealing is CPU and disk, uploading is network). The
+      // drain stops taking jobs if a step finds the network down, unless a person asked: the real uploads tell the truth.
+      const draining = drainStep(r, options.concurrency ?? DEFAULT_CONCURRENCY, random, () => status.publish(ws.store, ws.config.annotator), feed.wait);
+      try {
+        for (const batch of ws.store.listBatches()) await publishBatchStep(r, batch);
+      } catch (error) {
+        feed.end();
+        await draining.catch(() => undefined);
+        throw error;
+      }
+      feed.end();
+      await draining;
       markSubmitted(r);
       if (r.net.up) await onlineChores(r);
     } finally {

@@ -26,6 +26,7 @@ export type Round = {
   readonly phase: (event: PhaseEvent) => void;
   readonly notice: (text: string) => void;
   readonly changed: Set<string>; // batches whose view changed (the service emits `batch` events for them)
+  readonly queued: () => void; // a job was queued (the drain running beside the seals picks it up)
 };
 
 export function isUnreachable(error: unknown): boolean {
@@ -92,12 +93,12 @@ export async function publishBatchStep(round: Round, start: Batch): Promise<void
   if (!gate.ok) return; // offline with an ended lease or an unknown claim: the answers wait, safe in the store
   if (submitWaiting) {
     round.phase({ phase: 'marker', batch: batch.id });
-    await queueRequestedMarker(ws, batch, gate.late, round.policy, round.appVersion, round.signal);
+    await queueRequestedMarker(ws, batch, gate.late, round.policy, round.appVersion, round.signal, round.queued);
     round.changed.add(batch.id);
     return;
   }
   round.phase({ phase: 'seal', batch: batch.id, ...(gate.late ? { detail: 'late' } : {}) });
-  const sealed = await sealBatch(ws, batch, gate.late, round.policy, round.signal);
+  const sealed = await sealBatch(ws, batch, gate.late, round.policy, round.signal, round.queued);
   if (sealed.length > 0) round.changed.add(batch.id);
 }
 
@@ -127,8 +128,9 @@ export async function heartbeatStep(round: Round, context: HeartbeatContext): Pr
   if (round.net.up) store.setValue(HEARTBEAT_AT_KEY, new Date().toISOString());
 }
 
-// The outbox, `concurrency` uploads at a time; `progress` after each job (the status throttles what it sends).
-export async function drainStep(round: Round, concurrency: number, random: () => number, progress: () => void): Promise<void> {
+// The outbox, `concurrency` uploads at a time; `progress` after each job (the status throttles what it sends). With
+// `more`, it runs beside the round's seals and takes each chunk as it is queued, until `more` says the seals are done.
+export async function drainStep(round: Round, concurrency: number, random: () => number, progress: () => void, more?: () => Promise<boolean>): Promise<void> {
   const { ws } = round;
   round.phase({ phase: 'drain' });
   const result = await drainOutbox({
@@ -138,6 +140,7 @@ export async function drainStep(round: Round, concurrency: number, random: () =>
     concurrency,
     signal: round.signal,
     random,
+    ...(more ? { more, halted: () => !round.net.up && !round.force } : {}),
     onJob: (job, outcome) => {
       round.phase({ phase: 'upload', key: job.targetKey, outcome, ...(job.batchId ? { batch: job.batchId } : {}) });
       if (job.batchId && outcome === 'done') round.changed.add(job.batchId);
