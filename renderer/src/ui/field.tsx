@@ -1,7 +1,7 @@
 // Form fields with their label, hint and errors wired together for assistive technology.
 import type { ReactNode } from 'react';
 
-type FieldFrameProps = {
+export type FieldFrameProps = {
   readonly id: string;
   readonly label: string;
   readonly hint?: ReactNode;
@@ -10,7 +10,7 @@ type FieldFrameProps = {
   readonly children: (describedBy: string | undefined, invalid: boolean, required: boolean) => ReactNode;
 };
 
-function FieldFrame({ id, label, hint, errors, optional, children }: FieldFrameProps) {
+export function FieldFrame({ id, label, hint, errors, optional, children }: FieldFrameProps) {
   const invalid = (errors?.length ?? 0) > 0;
   const describedBy = [hint ? `${id}-hint` : '', invalid ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (

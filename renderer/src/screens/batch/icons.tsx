@@ -1,15 +1,5 @@
 // Line icons for the batch screens, drawn like the shell's (24px grid, 1.8 stroke, currentColor).
-import type { ReactNode } from 'react';
-
-type IconProps = { readonly className?: string };
-
-function Svg({ className, children }: IconProps & { readonly children: ReactNode }) {
-  return (
-    <svg className={className ?? 'icon'} viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
-      {children}
-    </svg>
-  );
-}
+import { Svg, type IconProps } from '../../ui/svg-icon.tsx';
 
 export function ArrowLeftIcon(props: IconProps) {
   return (
