@@ -143,12 +143,15 @@ async function main() {
     else console.log(`\n== ${result.name}: FAILED — ${result.error}`);
   }
   const missed = collected.flatMap((r) => (r.ratios ?? []).filter((x) => x.max !== undefined && !x.met).map((x) => `${r.name}: ${x.name} ${x.value === null ? 'not measured' : x.value.toFixed(2)} (target ${x.target})`));
+  const outFile = join(OUT_DIR, 'results.json');
+  // Running one bench (`npm run bench -- pull`) replaces only its own entry: the others' last figures stay.
+  const previous = existsSync(outFile) ? (JSON.parse(readFileSync(outFile, 'utf8')).benches ?? []) : [];
+  const ran = new Set(collected.map((r) => r.name));
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? null, memoryGiB: Math.round(totalmem() / 2 ** 30), platform: platform(), release: release(), node: process.version },
-    benches: collected,
+    benches: [...previous.filter((r) => !ran.has(r.name)), ...collected],
   };
-  const outFile = join(OUT_DIR, 'results.json');
   writeFileSync(outFile, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nresults: ${outFile.slice(REPO.length + 1)}`);
   for (const m of missed) console.log(`target missed — ${m}`);
