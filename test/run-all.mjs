@@ -19,6 +19,7 @@ function run(cmd, args, env = {}) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const problems = [];
+const problemsNoted = []; // worth a line, not a failure
 
 if (only !== 'e2e') {
   const code = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]);
@@ -40,6 +41,7 @@ if (only !== 'unit') {
   if (existsSync(playwrightJson)) {
     const s = JSON.parse(readFileSync(playwrightJson, 'utf8')).stats;
     totals.passed += s.expected + (s.flaky ?? 0);
+    if (s.flaky > 0) problemsNoted.push(`${s.flaky} end-to-end test(s) passed only on retry (flaky): see the list above`);
     totals.failed += s.unexpected;
     totals.skipped += s.skipped;
     if (code !== 0 && s.unexpected === 0) problems.push(`playwright exited with ${code}`);
@@ -48,6 +50,7 @@ if (only !== 'unit') {
   }
 }
 
+for (const p of problemsNoted) console.log(`note: ${p}`);
 for (const p of problems) console.error(`test run problem: ${p}`);
 const failed = totals.failed + problems.length;
 const skipped = totals.skipped > 0 ? `, ${totals.skipped} skipped` : '';
