@@ -1,6 +1,5 @@
 // Shared bits of the lead tests: a lead's workspace with a project, raw S3 access behind Ferry's back, and checks that
 // read the bucket independently (every live batch's items, claims) to prove what Ferry wrote.
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,9 +7,10 @@ import { afterEach } from 'vitest';
 import { createProject, type NewProject, type S3Target } from '../../../electron/projects/projects.ts';
 import type { LeadIndexStore } from '../../../electron/store/lead-index.ts';
 import { BatchManifestSchema, type BatchManifest } from '../../../shared/batch.ts';
-import { FerryError } from '../../../shared/result.ts';
-import { rawClient } from '../../helpers/s3-fixture.ts';
 import { makeWorkspace, type TestWorkspace } from '../../helpers/workspace-fixture.ts';
+import { ferryError, rawDelete, rawGet, rawJson, rawKeys, rawPut } from '../../helpers/raw-s3.ts';
+
+export { ferryError, rawDelete, rawGet, rawJson, rawKeys, rawPut };
 
 export const PROJECT = 'reviews';
 
@@ -44,44 +44,6 @@ export function writeLines(dir: string, name: string, lines: readonly unknown[])
 
 export function items(count: number, prefix = 'doc'): { id: string; text: string; meta: { source: string } }[] {
   return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i).padStart(3, '0')}`, text: `Review number ${i}`, meta: { source: ['web', 'mail', 'phone'][i % 3]! } }));
-}
-
-export async function ferryError(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw new Error(`expected a FerryError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a FerryError, but the call succeeded');
-}
-
-export async function rawKeys(bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await rawClient().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys.sort();
-}
-
-export async function rawPut(bucket: string, key: string, body: Buffer | string): Promise<void> {
-  await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
-}
-
-export async function rawGet(bucket: string, key: string): Promise<Buffer> {
-  const r = await rawClient().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await r.Body!.transformToByteArray());
-}
-
-export async function rawJson<T = Record<string, unknown>>(bucket: string, key: string): Promise<T> {
-  return JSON.parse((await rawGet(bucket, key)).toString('utf8')) as T;
-}
-
-export async function rawDelete(bucket: string, key: string): Promise<void> {
-  await rawClient().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 export type SeenBatch = { readonly region: string; readonly batch: string; readonly manifest: BatchManifest; readonly claim: Record<string, unknown> | null; readonly tasks: Record<string, unknown>[] };

@@ -1,6 +1,5 @@
 // Shared bits of the error-path tests: a workspace with a project, objects written behind Ferry's back with a plain
 // S3 client, and checks of what a failure left on disk and in the bucket.
-import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -9,10 +8,11 @@ import { createCore } from '../../../../electron/host/core.ts';
 import { createProject, type S3Target } from '../../../../electron/projects/projects.ts';
 import { BatchManifestSchema, type Asset, type BatchManifest } from '../../../../shared/batch.ts';
 import type { WorkspaceConfig } from '../../../../shared/config.ts';
-import { FerryError } from '../../../../shared/result.ts';
-import { rawClient } from '../../../helpers/s3-fixture.ts';
 import { makeWorkspaceConfig, type TestWorkspace } from '../../../helpers/workspace-fixture.ts';
 import { postJson } from '../../../prodigy-standin/harness.ts';
+import { ferryError, rawDelete, rawGet, rawKeys, rawPut } from '../../../helpers/raw-s3.ts';
+
+export { ferryError, rawDelete, rawGet, rawKeys, rawPut };
 
 export const PROJECT = 'news';
 
@@ -40,40 +40,6 @@ export async function seedProject(ws: TestWorkspace, regions: readonly string[] 
   const target = await targetOf(ws);
   await createProject(target, { name: PROJECT, recipe: 'textcat.manual', labels: ['POSITIVE', 'NEGATIVE'], regions, createdBy: 'lead' });
   return target;
-}
-
-export async function ferryError(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw new Error(`expected a FerryError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a FerryError, but the call succeeded');
-}
-
-export async function rawKeys(bucket: string, prefix = ''): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await rawClient().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    keys.push(...(page.Contents ?? []).map((o) => o.Key!));
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return keys.sort();
-}
-
-export async function rawPut(bucket: string, key: string, body: Buffer | string, options: { ifNoneMatch?: boolean } = {}): Promise<void> {
-  await rawClient().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ...(options.ifNoneMatch ? { IfNoneMatch: '*' } : {}) }));
-}
-
-export async function rawGet(bucket: string, key: string): Promise<Buffer> {
-  const r = await rawClient().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await r.Body!.transformToByteArray());
-}
-
-export async function rawDelete(bucket: string, key: string): Promise<void> {
-  await rawClient().send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
 
 export function batchFolderKey(prefix: string, region: string, batch: string): string {
