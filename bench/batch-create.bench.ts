@@ -2,8 +2,7 @@
 // rank, cut 20 batches of 50 and publish them (tasks, ledger entry, manifests) to loopback moto. Target: ≤ 5 s.
 // The floor printed beside it is plain Node reading and JSON-parsing the same two files once.
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -13,8 +12,7 @@ import { countRequests, summarizeCounts } from '../electron/lead/request-counter
 import { createProject } from '../electron/projects/projects.ts';
 import { createS3Client } from '../electron/s3/client.ts';
 import { openStore } from '../electron/store/store.ts';
-import { startMoto, type MotoServer } from '../test/helpers/moto.ts';
-import { assertLoopback } from './lib/process.ts';
+import { closeScratch, openScratch } from './lib/scratch.ts';
 import { emitResult, median, ratioOf, type Measurement } from './lib/result.ts';
 import { CREDENTIALS } from './lead/seed-progress.ts';
 
@@ -28,15 +26,6 @@ function log(line: string): void {
   process.stderr.write(`[batch-create] ${line}\n`);
 }
 
-let moto: MotoServer | undefined;
-let workDir: string | undefined;
-async function cleanUp(): Promise<void> {
-  await moto?.stop();
-  moto = undefined;
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-  workDir = undefined;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 // A deterministic spread of probabilities, so every run ranks the same pool the same way.
 function probability(i: number): number {
@@ -59,9 +48,7 @@ async function parseFloor(paths: readonly string[]): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-create-'));
-  moto = await startMoto();
-  assertLoopback(moto.endpoint);
+  const { moto, workDir } = await openScratch('ferry-bench-create-');
   const bucket = 'bench-batch-create';
   const config = { bucket, prefix: 'bench/', awsRegion: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, annotator: 'lead', region: 'emea', dataDir: join(workDir, 'data') };
   const client = createS3Client(config, { credentials: CREDENTIALS });
@@ -121,5 +108,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await cleanUp();
+  await closeScratch();
 }

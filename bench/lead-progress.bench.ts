@@ -2,16 +2,14 @@
 // refresh of `ferry progress`'s core (loadProgress) against `aws s3api list-objects-v2` over the same project prefix in
 // the same run — the floor for seeing every key once — with every S3 request counted.
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadProgress } from '../electron/lead/progress.ts';
 import { createS3Client } from '../electron/s3/client.ts';
 import { openStore } from '../electron/store/store.ts';
 import type { ProgressDetail } from '../shared/lead.ts';
 import { projectPrefix, submissionKey } from '../shared/s3-layout.ts';
-import { startMoto, type MotoServer } from '../test/helpers/moto.ts';
-import { assertLoopback, describeFailure, findOnPath, loopbackEnv, runTimed } from './lib/process.ts';
+import { closeScratch, openScratch } from './lib/scratch.ts';
+import { describeFailure, findOnPath, loopbackEnv, runTimed } from './lib/process.ts';
 import { emitResult, median, ratioOf, type Measurement } from './lib/result.ts';
 import { annotatorOf, batchName, CREDENTIALS, rawBenchClient, regionName, seedProgress, type Expected } from './lead/seed-progress.ts';
 
@@ -28,15 +26,6 @@ function log(line: string): void {
   process.stderr.write(`[lead-progress] ${line}\n`);
 }
 
-let moto: MotoServer | undefined;
-let workDir: string | undefined;
-async function cleanUp(): Promise<void> {
-  await moto?.stop();
-  moto = undefined;
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-  workDir = undefined;
-}
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 function check(report: ProgressDetail, expected: Expected, problems: string[], what: string): void {
   const got = report.totals.batches as unknown as Record<string, number>;
@@ -46,9 +35,7 @@ function check(report: ProgressDetail, expected: Expected, problems: string[], w
 }
 
 async function main(): Promise<void> {
-  workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-lead-'));
-  moto = await startMoto();
-  assertLoopback(moto.endpoint);
+  const { moto, workDir } = await openScratch('ferry-bench-lead-');
   const bucket = 'bench-lead-progress';
   const config = { bucket, prefix: PREFIX, awsRegion: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, annotator: 'lead', region: regionName(0), dataDir: join(workDir, 'data') };
   const client = createS3Client(config, { credentials: CREDENTIALS });
@@ -149,5 +136,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await cleanUp();
+  await closeScratch();
 }

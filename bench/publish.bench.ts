@@ -1,13 +1,13 @@
 // Publish: 100,000 harvested answers through Ferry's real seal + outbox path (one "Sync now" round) against `aws s3 cp`
 // of the same bytes as one file, same loopback moto_server, same run. Targets (issue 4): ≤ 1.5× the aws cli time,
 // peak RSS under 300 MB, at most one PUT per 1,000 answers.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../test/helpers/moto.ts';
+import { closeScratch, openScratch } from './lib/scratch.ts';
 import { createS3Client } from '../electron/s3/client.ts';
 import { emitResult } from './lib/result.ts';
-import { assertLoopback, gnuTimeUsable, loopbackEnv } from './lib/process.ts';
+import { gnuTimeUsable, loopbackEnv } from './lib/process.ts';
 import { awsCpCommand, runAwsCp, runFerry, writeSameBytes, type RunOutcome } from './publish/contenders.ts';
 import { seedPublish } from './publish/seed.ts';
 import { summarisePublish } from './publish/summary.ts';
@@ -23,26 +23,9 @@ function log(line: string): void {
   process.stderr.write(`[publish] ${line}\n`);
 }
 
-let moto: MotoServer | undefined;
-let workDir: string | undefined;
-
-async function cleanUp(): Promise<void> {
-  await moto?.stop();
-  moto = undefined;
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-  workDir = undefined;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 async function main(): Promise<void> {
-  workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-publish-'));
-  moto = await startMoto();
-  assertLoopback(moto.endpoint);
+  const { moto, workDir } = await openScratch('ferry-bench-publish-');
   Object.assign(process.env, loopbackEnv(workDir)); // this process's own checks use the same test credentials
   log(`moto_server at ${moto.endpoint}; seeding ${ANSWERS} answers in batches of ${PER_BATCH}`);
   const seeded = await seedPublish(moto.endpoint, workDir, { answers: ANSWERS, perBatch: PER_BATCH, log });
@@ -93,5 +76,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await cleanUp();
+  await closeScratch();
 }

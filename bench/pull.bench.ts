@@ -1,10 +1,10 @@
 // Batch pull: Ferry's pullBatch against rclone and aws s3 sync, same objects, same loopback moto_server, same run.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { startMoto, type MotoServer } from '../test/helpers/moto.ts';
+import { closeScratch, openScratch } from './lib/scratch.ts';
 import { emitResult } from './lib/result.ts';
-import { assertLoopback, gnuTimeUsable } from './lib/process.ts';
+import { gnuTimeUsable } from './lib/process.ts';
 import { peerWorks, runFerry, runPeer, type RunOutcome } from './pull/contenders.ts';
 import { awsSyncCommand, INSTALL_HINTS, rcloneCommand, versionArgs, type PeerCommand, type PeerSource } from './pull/peers.ts';
 import { seedPull } from './pull/seed.ts';
@@ -22,26 +22,9 @@ function log(line: string): void {
   process.stderr.write(`[pull] ${line}\n`);
 }
 
-let moto: MotoServer | undefined;
-let workDir: string | undefined;
-
-async function cleanUp(): Promise<void> {
-  await moto?.stop();
-  moto = undefined;
-  if (workDir) await rm(workDir, { recursive: true, force: true });
-  workDir = undefined;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void cleanUp().finally(() => process.exit(130));
-  });
-}
 
 async function main(): Promise<void> {
-  workDir = await mkdtemp(join(tmpdir(), 'ferry-bench-pull-'));
-  moto = await startMoto();
-  assertLoopback(moto.endpoint);
+  const { moto, workDir } = await openScratch('ferry-bench-pull-');
   log(`moto_server at ${moto.endpoint}; seeding ${ASSETS} × ${BYTES / 1024} KiB`);
   const seeded = await seedPull(moto.endpoint, workDir, { count: ASSETS, bytes: BYTES });
   const { config, manifest } = seeded;
@@ -99,5 +82,5 @@ async function main(): Promise<void> {
 try {
   await main();
 } finally {
-  await cleanUp();
+  await closeScratch();
 }

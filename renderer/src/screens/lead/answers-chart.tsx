@@ -2,7 +2,7 @@
 // Colours come from the stylesheet (class names on each series), so both colour schemes and the CSP are respected.
 import { Bar, BarChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis, type TooltipContentProps } from 'recharts';
 import type { DayCount } from '../../../../shared/lead.ts';
-import { formatCount } from './lead-parts.tsx';
+import { AnswerKindItems, formatCount } from './lead-parts.tsx';
 
 type Point = { readonly day: string; readonly label: string; readonly accept: number; readonly reject: number; readonly ignore: number; readonly total: number };
 
@@ -33,18 +33,7 @@ function ChartTooltip({ active, payload }: Pick<TooltipContentProps, 'active' | 
     <div className="chart-tooltip">
       <p className="chart-tooltip-title">{point.label}</p>
       <dl>
-        <div data-series="accept">
-          <dt>Accept</dt>
-          <dd>{formatCount(point.accept)}</dd>
-        </div>
-        <div data-series="reject">
-          <dt>Reject</dt>
-          <dd>{formatCount(point.reject)}</dd>
-        </div>
-        <div data-series="ignore">
-          <dt>Ignore</dt>
-          <dd>{formatCount(point.ignore)}</dd>
-        </div>
+        <AnswerKindItems counts={point} />
       </dl>
     </div>
   );

@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { BatchProgress, RegionProgress } from '../../../../shared/lead.ts';
 import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
 import { ClaimActions, ClaimOutcome } from './claim-actions.tsx';
-import { BatchStatePill, formatCount } from './lead-parts.tsx';
+import { AnswerKindItems, BatchStatePill } from './lead-parts.tsx';
 import { StaleReasons } from './stale-claims.tsx';
 
 function Row({ label, children }: { readonly label: string; readonly children: ReactNode }) {
@@ -60,18 +60,7 @@ export function BatchDetail({ project, batch, region }: { readonly project: stri
         <Row label="Submitted by">{batch.submittedBy.length ? batch.submittedBy.join(', ') : <span className="cell-faint">Not yet</span>}</Row>
       </dl>
       <dl className="detail-answers" aria-label="Answers by kind">
-        <div data-series="accept">
-          <dt>Accept</dt>
-          <dd>{formatCount(a.accept)}</dd>
-        </div>
-        <div data-series="reject">
-          <dt>Reject</dt>
-          <dd>{formatCount(a.reject)}</dd>
-        </div>
-        <div data-series="ignore">
-          <dt>Ignore</dt>
-          <dd>{formatCount(a.ignore)}</dd>
-        </div>
+        <AnswerKindItems counts={a} />
       </dl>
       <ClaimOutcome />
       {stale ? (

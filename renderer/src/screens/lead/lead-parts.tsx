@@ -144,3 +144,23 @@ export function sinceText(seconds: number): string {
   if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min ago`;
   return `${Math.round(seconds / 3600)} h ago`;
 }
+
+// The accept / reject / ignore entries of a <dl>, coloured by data-series (region, batch, chart tooltip).
+export function AnswerKindItems({ counts }: { readonly counts: { readonly accept: number; readonly reject: number; readonly ignore: number } }) {
+  return (
+    <>
+      <div data-series="accept">
+        <dt>Accept</dt>
+        <dd>{formatCount(counts.accept)}</dd>
+      </div>
+      <div data-series="reject">
+        <dt>Reject</dt>
+        <dd>{formatCount(counts.reject)}</dd>
+      </div>
+      <div data-series="ignore">
+        <dt>Ignore</dt>
+        <dd>{formatCount(counts.ignore)}</dd>
+      </div>
+    </>
+  );
+}

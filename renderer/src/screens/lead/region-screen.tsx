@@ -6,7 +6,7 @@ import { hrefForLead } from '../../state/route.ts';
 import { AnnotatorsTable } from './annotators-table.tsx';
 import { BatchDetail } from './batch-detail.tsx';
 import { BatchList } from './batch-list.tsx';
-import { BATCH_STATE_TEXT, Breadcrumbs, ErrorBanner, formatCount, plural, StateBar, StateCounts } from './lead-parts.tsx';
+import { AnswerKindItems, BATCH_STATE_TEXT, Breadcrumbs, ErrorBanner, formatCount, plural, StateBar, StateCounts } from './lead-parts.tsx';
 import { RefreshControl } from './refresh-control.tsx';
 
 type Filter = 'all' | 'stale' | BatchState;
@@ -43,18 +43,7 @@ function Summary({ region }: { readonly region: RegionProgress }) {
           <dt>Answers</dt>
           <dd>{formatCount(a.total)}</dd>
         </div>
-        <div data-series="accept">
-          <dt>Accept</dt>
-          <dd>{formatCount(a.accept)}</dd>
-        </div>
-        <div data-series="reject">
-          <dt>Reject</dt>
-          <dd>{formatCount(a.reject)}</dd>
-        </div>
-        <div data-series="ignore">
-          <dt>Ignore</dt>
-          <dd>{formatCount(a.ignore)}</dd>
-        </div>
+        <AnswerKindItems counts={a} />
         <div data-tone={region.staleClaims.length ? 'alert' : undefined}>
           <dt>Stale claims</dt>
           <dd>{formatCount(region.staleClaims.length)}</dd>
