@@ -77,7 +77,12 @@ export async function runTimed(command: string, args: readonly string[], options
 
 export function describeFailure(what: string, run: TimedRun): string {
   if (run.timedOut) return `${what} did not finish within the time limit and was stopped.`;
-  const tail = run.stderr.trim().split('\n').slice(-5).join(' | ');
+  // GNU time's report comes last on stderr; the child's own last words are what say why it failed.
+  const own = (run.stderr.split(/^\s*Command being timed:/m)[0] ?? run.stderr).replace(/^Command exited with non-zero status \d+$/m, '');
+  const lines = own.trim().split('\n');
+  // A stack trace: its message, not just its last frames.
+  const message = lines.find((l) => /^\w*Error\b|^FerryError|Error: /.test(l.trim()));
+  const tail = [...(message ? [message.trim()] : []), ...lines.slice(-3)].join(' | ');
   return `${what} exited with ${run.code ?? run.signal}${tail ? `: ${tail}` : ''}`;
 }
 

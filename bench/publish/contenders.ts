@@ -70,7 +70,9 @@ export async function runFerry(template: { dataDir: string; config: WorkspaceCon
   await cp(template.dataDir, dataDir, { recursive: true });
   const configPath = join(runDir, 'workspace.json');
   await saveWorkspaceFile(configPath, { ...template.config, dataDir });
-  const [command, args] = commandLine(process.execPath, ['--import', 'tsx', CHILD, configPath], options.withTime);
+  // FERRY_BENCH_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a round.
+  const nodeArgs = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  const [command, args] = commandLine(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, configPath], options.withTime);
   const env = loopbackEnv(runDir, { ...(options.source ? { FERRY_BENCH_SOURCE: options.source } : {}), ...(options.withTime ? {} : { FERRY_BENCH_SAMPLE_RSS: '1' }) });
   const run = await runTimed(command, args, { env, cwd: REPO, timeoutMs: RUN_TIMEOUT_MS });
   if (run.code !== 0 || run.timedOut) return { ok: false, problem: describeFailure('Ferry publish', run) };

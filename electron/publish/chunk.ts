@@ -18,30 +18,42 @@ export function answerLine(answer: SealableAnswer, context: Omit<FerryAnswerCont
   return lineWriter(context)(answer);
 }
 
+// `"_ferry":{` and the context's fields, up to where each line's own fields start: the same on every line of a chunk,
+// so it is serialised once (and handed to the store, which builds plain lines the same way in SQL).
+export function ferryOpen(context: Omit<FerryAnswerContext, 'task' | 'source'>): string {
+  const head = JSON.stringify(context).slice(0, -1);
+  return `"_ferry":${head}${head.length > 1 ? ',' : ''}`;
+}
+
 // The writer for one chunk: `_ferry`'s context part is the same on every line, so it is serialised once.
 function lineWriter(context: Omit<FerryAnswerContext, 'task' | 'source'>): (answer: SealableAnswer) => string {
-  const head = JSON.stringify(context).slice(0, -1);
-  const open = `"_ferry":${head}${head.length > 1 ? ',' : ''}`;
+  const open = ferryOpen(context);
   return (answer) => {
-    const task = answer.taskId ?? String(answer.taskHash);
     // The stored JSON is JSON.stringify of the example, so appending `_ferry` before its closing brace gives the bytes
     // JSON.stringify({ ...example, _ferry }) would, without parsing and serialising every example again.
     if (answer.plain) {
+      const task = answer.taskId ?? String(answer.taskHash);
       const ferry = `${open}"task":${JSON.stringify(task)},"source":${JSON.stringify(answer.sourceKey)},"revision":${answer.revision}}`;
       return `${answer.contentJson.slice(0, -1)}${answer.contentJson.length > 2 ? ',' : ''}${ferry}}`;
     }
-    const ferry: FerryAnswerContext & { revision: number } = { ...context, task, source: answer.sourceKey, revision: answer.revision };
-    return JSON.stringify({ ...(JSON.parse(answer.contentJson) as Record<string, unknown>), _ferry: ferry });
+    // Not plain: the fields come from the parsed example, not the columns (a lone surrogate does not survive a column).
+    const example = JSON.parse(answer.contentJson) as Record<string, unknown>;
+    const meta = typeof example.meta === 'object' && example.meta !== null ? (example.meta as Record<string, unknown>) : {};
+    const task = typeof meta.task_id === 'string' ? meta.task_id : String(answer.taskHash);
+    const source = typeof meta.source_key === 'string' ? meta.source_key : null;
+    const ferry: FerryAnswerContext & { revision: number } = { ...context, task, source, revision: answer.revision };
+    return JSON.stringify({ ...example, _ferry: ferry });
   };
 }
 
 export function buildChunk(answers: readonly SealableAnswer[], context: Omit<FerryAnswerContext, 'task' | 'source'>): ChunkContent {
-  const counts = { accept: 0, reject: 0, ignore: 0 };
   const line = lineWriter(context);
-  const lines = answers.map((a) => {
-    counts[a.answer] += 1;
-    return line(a);
-  });
-  const body = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+  return chunkOf(Buffer.from(`${answers.map(line).join('\n')}\n`, 'utf8'), answers);
+}
+
+// A chunk whose bytes were built already (by the store, for plain answers): its name and counts.
+export function chunkOf(body: Buffer, answers: readonly { readonly answer: SealableAnswer['answer'] }[]): ChunkContent {
+  const counts = { accept: 0, reject: 0, ignore: 0 };
+  for (const a of answers) counts[a.answer] += 1;
   return { body, sha256: createHash('sha256').update(body).digest('hex'), count: answers.length, answers: counts };
 }

@@ -1,15 +1,17 @@
 // Seals a batch's not-yet-published answers into immutable chunk files and queues them in the outbox, atomically:
 // a crash before the seal leaves the answers unsealed (sealed again, same bytes); after it, the outbox owns them.
 // Safe with two processes on one dataDir (no lock): the chunk file is written first, named by its SHA-256, so a file
-// another process also wrote is the same bytes; the store's IMMEDIATE transaction then re-checks that every answer is
-// still unsealed at the revision the chunk holds before it takes the next sequence number and marks them.
+// another process also wrote is the same bytes; the store's IMMEDIATE transaction then re-checks that the chunk is still
+// the next stretch of unsealed answers, at the revisions it holds, before it takes the next sequence number and seals it.
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resultChunkKey } from '../../shared/s3-layout.ts';
 import { FerryError } from '../../shared/result.ts';
 import type { Store } from '../store/store.ts';
-import { buildChunk } from './chunk.ts';
+import { buildChunk, chunkOf, ferryOpen, type ChunkContent } from './chunk.ts';
+import type { FerryAnswerContext } from '../../shared/batch.ts';
+import type { PublishedAnswer } from '../store/store.ts';
 import { diskFullError, isDiskFull } from './disk-full.ts';
 
 export const CHUNK_KIND = 'result-chunk';
@@ -53,15 +55,27 @@ async function writeDurably(path: string, body: Buffer): Promise<void> {
   }
 }
 
+// The next chunk after the seal mark: built by SQLite when every answer in it is plain, else line by line in JS.
+function nextChunk(target: SealTarget, context: Omit<FerryAnswerContext, 'task' | 'source'>, maxAnswers: number): { chunk: ChunkContent; published: readonly PublishedAnswer[] } | undefined {
+  const stretch = target.store.readSealableStretch(target.batchId, target.annotator, maxAnswers, ferryOpen(context));
+  if (stretch.answers.length === 0) return undefined;
+  const published = (list: readonly PublishedAnswer[]) => list.map((a) => ({ taskHash: a.taskHash, revision: a.revision, changeSeq: a.changeSeq }));
+  if (stretch.body !== null) return { chunk: chunkOf(stretch.body, stretch.answers), published: published(stretch.answers) };
+  const answers = target.store.listSealableAnswers(target.batchId, target.annotator, maxAnswers);
+  if (answers.length === 0) return undefined;
+  return { chunk: buildChunk(answers, context), published: published(answers) };
+}
+
 export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSWERS): Promise<SealedChunk[]> {
   const sealed: SealedChunk[] = [];
   try {
     await mkdir(target.outboxDir, { recursive: true });
     for (let staleRounds = 0; ; ) {
       if (target.signal?.aborted) throw new FerryError('cancelled', `Sealing answers of ${target.batchId} was cancelled; the rest is sealed next time.`);
-      const answers = target.store.listSealableAnswers(target.batchId, target.annotator, maxAnswers);
-      if (answers.length === 0) return sealed;
-      const chunk = buildChunk(answers, { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false });
+      const context = { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false };
+      const next = nextChunk(target, context, maxAnswers);
+      if (next === undefined) return sealed;
+      const { chunk, published } = next;
       const path = join(target.outboxDir, `${chunk.sha256}.jsonl`);
       await writeDurably(path, chunk.body);
       const outcome = target.store.sealChunk({
@@ -74,7 +88,7 @@ export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSW
           sha256: chunk.sha256,
           payload: { path },
         },
-        published: answers.map((a) => ({ taskHash: a.taskHash, revision: a.revision })),
+        published,
       });
       if (outcome.state === 'stale') {
         // The file stays: it is content-addressed, so at worst an unused file (the same bytes may be queued later).

@@ -1,9 +1,9 @@
-// Sealing answers into a chunk: queue the chunk's upload and mark its answers in one IMMEDIATE transaction,
-// so after a crash either both happened (the outbox re-sends the same bytes) or neither did. It marks only answers
-// still unsealed at the revision the chunk holds and undoes everything (the sequence number too) if any was not:
-// two processes sealing the same batch at once never put one answer into two chunks.
+// Sealing answers into a chunk: queue the chunk's upload and move the seal mark past its answers in one IMMEDIATE
+// transaction, so after a crash either both happened (the outbox re-sends the same bytes) or neither did. It seals only
+// when the chunk is exactly the next stretch of the change log after the mark, at the revisions it holds, and writes
+// nothing otherwise: two processes sealing the same batch at once never put one answer into two chunks.
 import type { Database } from 'better-sqlite3';
-import { markUnsealed, type PublishedAnswer } from './answers.ts';
+import { isNextStretch, setSealedThrough, type PublishedAnswer } from './answers.ts';
 import { enqueueJob, nextSeq, type JobInput, type OutboxJob } from './outbox.ts';
 
 export type SealJob = Omit<JobInput, 'targetKey' | 'seq' | 'answers'> & {
@@ -23,28 +23,16 @@ export type SealOutcome =
   // Some answers were sealed meanwhile (by another process) or changed by a harvest: nothing was written.
   | { readonly state: 'stale'; readonly stale: number };
 
-// Thrown inside the transaction to undo it: some answers were no longer unsealed as the chunk holds them.
-class StaleSeal extends Error {
-  constructor(readonly stale: number) {
-    super(`${stale} answer(s) were sealed or changed meanwhile`);
-  }
-}
-
 export function sealChunk(db: Database, input: SealInput, now: Date): SealOutcome {
   const write = db.transaction((): SealOutcome => {
+    // The check and the mark are two small statements, not a write per answer: sealing costs the same for any chunk size.
+    const stretch = isNextStretch(db, input.batchId, input.annotator, input.published);
+    if (!stretch.ok) return { state: 'stale', stale: stretch.stale };
     const seq = nextSeq(db, input.batchId, input.job.kind);
     const targetKey = typeof input.job.targetKey === 'function' ? input.job.targetKey(seq) : input.job.targetKey;
     const queued = enqueueJob(db, { ...input.job, targetKey, seq, answers: input.published.length }, now);
-    // The re-check and the marking are one pass (one UPDATE per answer, not a SELECT and an UPDATE): any answer not
-    // marked means the chunk is stale, and the whole transaction (sequence number and job included) is undone.
-    const marked = markUnsealed(db, input.batchId, input.annotator, targetKey, input.published);
-    if (marked < input.published.length) throw new StaleSeal(input.published.length - marked);
-    return { state: 'sealed', ...queued, marked, seq };
+    setSealedThrough(db, input.batchId, input.annotator, stretch.through);
+    return { state: 'sealed', ...queued, marked: input.published.length, seq };
   });
-  try {
-    return write.immediate();
-  } catch (error) {
-    if (error instanceof StaleSeal) return { state: 'stale', stale: error.stale };
-    throw error;
-  }
+  return write.immediate();
 }

@@ -15,7 +15,7 @@ import { bindLeadIndex, type LeadIndexStore } from './lead-index.ts';
 import { sealChunk, type SealInput, type SealOutcome } from './seal.ts';
 
 export type { AppliedMigration } from './migrate.ts';
-export type { AdoptedRevision, AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, SealableAnswer, StoredAnswer } from './answers.ts';
+export type { AdoptedRevision, AnswerCounts, AnswerInput, AnswerValue, PublishedAnswer, RecordAnswersResult, SealableAnswer, SealableStretch, StoredAnswer, StretchAnswer } from './answers.ts';
 export type { Batch, BatchFilter, BatchInput, BatchStatus, ClaimState } from './batches.ts';
 export type { HeldClaim, LostClaim } from './claims.ts';
 export type { SealInput, SealJob, SealOutcome } from './seal.ts';
@@ -68,8 +68,9 @@ export interface Store {
   listUnpublishedAnswers(batchId: string, annotator: string, limit?: number): answers.StoredAnswer[];
   // The same answers, as sealing needs them (the stored JSON, not parsed).
   listSealableAnswers(batchId: string, annotator: string, limit?: number): answers.SealableAnswer[];
-  markAnswersPublished(batchId: string, annotator: string, chunkKey: string, published: readonly answers.PublishedAnswer[]): number;
-  // Queues a chunk upload and marks its answers as sealed into it, atomically, if they are still unsealed as given.
+  // The next chunk's answers, and its bytes built in SQLite when every answer allows it (see answers.ts).
+  readSealableStretch(batchId: string, annotator: string, limit: number, ferryOpen: string): answers.SealableStretch;
+  // Queues a chunk upload and moves the seal mark past its answers, atomically, if they are still the next ones unsealed.
   sealChunk(input: SealInput): SealOutcome;
   unpublishedSince(batchId: string, annotator: string): string | null;
   countUnsealed(batchId: string, annotator: string): number;
@@ -202,7 +203,7 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
     listAnswers: (batchId, annotator) => answers.listAnswers(db, batchId, annotator),
     listUnpublishedAnswers: (batchId, annotator, limit) => answers.listUnpublishedAnswers(db, batchId, annotator, limit),
     listSealableAnswers: (batchId, annotator, limit) => answers.listSealableAnswers(db, batchId, annotator, limit),
-    markAnswersPublished: (batchId, annotator, chunkKey, published) => answers.markAnswersPublished(db, batchId, annotator, chunkKey, published),
+    readSealableStretch: (batchId, annotator, limit, ferryOpen) => answers.readSealableStretch(db, batchId, annotator, limit, ferryOpen),
     sealChunk: (input) => sealChunk(db, input, now()),
     unpublishedSince: (batchId, annotator) => answers.unpublishedSince(db, batchId, annotator),
     countUnsealed: (batchId, annotator) => answers.countUnsealed(db, batchId, annotator),

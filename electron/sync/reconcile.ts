@@ -14,7 +14,7 @@ import { sha256Hex, SUBMISSION_KIND } from './outbox-worker.ts';
 
 export type ReconcileResult = { readonly chunks: number; readonly published: number; readonly republish: number; readonly submitted: boolean; readonly skipped: readonly string[] };
 
-type Latest = { readonly revision: number; readonly content: string; readonly chunkKey: string };
+type Latest = { readonly revision: number; readonly content: string };
 
 // Key order must not decide equality: compare content with sorted keys.
 export function canonicalJson(value: unknown): string {
@@ -27,7 +27,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 // Returns how many answer lines the chunk holds.
-function readLines(text: string, chunkKey: string, latest: Map<number, Latest>): number {
+function readLines(text: string, latest: Map<number, Latest>): number {
   let count = 0;
   for (const raw of text.split('\n')) {
     if (raw.trim().length === 0) continue;
@@ -38,7 +38,7 @@ function readLines(text: string, chunkKey: string, latest: Map<number, Latest>):
     if (typeof taskHash !== 'number') continue;
     const { _ferry: _, ...content } = line;
     const seen = latest.get(taskHash);
-    if (!seen || revision > seen.revision) latest.set(taskHash, { revision, content: canonicalJson(content), chunkKey });
+    if (!seen || revision > seen.revision) latest.set(taskHash, { revision, content: canonicalJson(content) });
   }
   return count;
 }
@@ -68,7 +68,7 @@ export async function reconcileBatch(ws: Workspace, batch: Batch, signal?: Abort
       continue;
     }
     const path = await keepChunkFile(ws.outboxDir, ref.sha256, body);
-    const answers = readLines(text, entry.key, latest);
+    const answers = readLines(text, latest);
     ws.store.importDoneJob({ kind: CHUNK_KIND, targetKey: entry.key, batchId: batch.id, sha256: ref.sha256, payload: { path }, seq: ref.seq, answers });
     chunks += 1;
   }
@@ -79,7 +79,7 @@ export async function reconcileBatch(ws: Workspace, batch: Batch, signal?: Abort
     if (!inS3) continue;
     const same = inS3.content === canonicalJson(answer.content);
     if (same) published += 1;
-    adopted.push({ taskHash: answer.taskHash, revision: inS3.revision, chunkKey: same ? inS3.chunkKey : null });
+    adopted.push({ taskHash: answer.taskHash, revision: inS3.revision, published: same });
   }
   ws.store.adoptRevisions(batch.id, annotator, adopted);
 

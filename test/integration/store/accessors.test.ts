@@ -1,7 +1,7 @@
 // The typed accessors other code uses instead of SQL: batches, answers, outbox, kv.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStore, type AnswerInput, type Store } from '../../../electron/store/store.ts';
+import { openStore, type AnswerInput, type PublishedAnswer, type Store } from '../../../electron/store/store.ts';
 import { recordAnswersInSlices } from '../../../electron/store/record-in-slices.ts';
 import { useTempDir } from './temp-dir.ts';
 
@@ -10,6 +10,11 @@ const SHA = 'c'.repeat(64);
 
 function storeAt(clock: { now: Date }): Store {
   return openStore(join(tempDir(), 'ferry.db'), { now: () => clock.now });
+}
+
+function seal(store: Store, annotator: string, published: readonly PublishedAnswer[], targetKey: string) {
+  const job = { kind: 'result-chunk', batchId: 'p/emea/b1', targetKey, sha256: SHA, payload: { path: `/data/${targetKey}` } };
+  return store.sealChunk({ batchId: 'p/emea/b1', annotator, job, published });
 }
 
 function answer(taskHash: number, value: AnswerInput['answer'] = 'accept', text = `t${taskHash}`): AnswerInput {
@@ -65,29 +70,65 @@ describe('answers', () => {
     expect(store.countAnswers('p/emea/b1')).toEqual({ total: 4, unpublished: 4, accept: 3, reject: 1, ignore: 0 });
 
     const chunk = store.listUnpublishedAnswers('p/emea/b1', 'ana');
-    expect(chunk.map((a) => [a.taskHash, a.revision])).toEqual([[1, 1], [2, 1], [3, 1]]);
-    expect(store.markAnswersPublished('p/emea/b1', 'ana', 'results/emea/b1/ana/000001-abc.jsonl', chunk)).toBe(3);
-    expect(store.countAnswers('p/emea/b1').unpublished).toBe(1);
+    expect(chunk.map((a) => [a.taskHash, a.revision, a.changeSeq, a.sealed])).toEqual([[1, 1, 1, false], [2, 1, 2, false], [3, 1, 3, false]]);
+    expect(seal(store, 'ana', chunk, 'results/emea/b1/ana/000001-abc.jsonl')).toMatchObject({ state: 'sealed', marked: 3 });
+    expect(store.countAnswers('p/emea/b1').unpublished).toBe(1); // ben's answer
 
     clock.now = new Date('2025-01-01T02:00:00.000Z');
     expect(store.recordAnswers('p/emea/b1', 'ana', [answer(2, 'reject'), answer(3, 'reject', 'edited span')])).toEqual({ inserted: 0, updated: 2, unchanged: 0 });
     const again = store.listUnpublishedAnswers('p/emea/b1', 'ana');
-    expect(again.map((a) => [a.taskHash, a.answer, a.revision, a.publishedChunk])).toEqual([[2, 'reject', 2, null], [3, 'reject', 2, null]]);
+    // A changed answer moves to the end of the change log, past the seal mark.
+    expect(again.map((a) => [a.taskHash, a.answer, a.revision, a.changeSeq, a.sealed])).toEqual([[2, 'reject', 2, 4, false], [3, 'reject', 2, 5, false]]);
     expect(again[1]?.content).toEqual({ text: 'edited span', _task_hash: 3, answer: 'reject' });
     expect(again[0]?.harvestedAt).toBe('2025-01-01T00:00:00.000Z');
     expect(again[0]?.updatedAt).toBe('2025-01-01T02:00:00.000Z');
-    expect(store.listAnswers('p/emea/b1', 'ana').find((a) => a.taskHash === 1)?.publishedChunk).toBe('results/emea/b1/ana/000001-abc.jsonl');
+    expect(store.listAnswers('p/emea/b1', 'ana').map((a) => [a.taskHash, a.sealed])).toEqual([[1, true], [2, false], [3, false]]);
+    expect(store.countUnsealed('p/emea/b1', 'ana')).toBe(2);
     store.close();
   });
 
-  it('does not mark an answer published when it changed after the chunk was built', () => {
+  it('seals nothing when an answer changed after the chunk was built, or the chunk is not the next stretch of the log', () => {
     const store = storeAt({ now: new Date() });
     store.upsertBatch({ project: 'p', region: 'emea', batch: 'b1', status: 'annotating' });
-    store.recordAnswers('p/emea/b1', 'ana', [answer(1), answer(2)]);
+    store.recordAnswers('p/emea/b1', 'ana', [answer(1), answer(2), answer(3)]);
     const built = store.listUnpublishedAnswers('p/emea/b1', 'ana');
     store.recordAnswers('p/emea/b1', 'ana', [answer(2, 'ignore')]);
-    expect(store.markAnswersPublished('p/emea/b1', 'ana', 'chunk-1', built)).toBe(1);
+    expect(seal(store, 'ana', built, 'chunk-1')).toEqual({ state: 'stale', stale: 1 });
+    expect(store.listJobs()).toEqual([]);
+    // Skipping the first unsealed answer, or answers out of the log's order, is refused the same way.
+    const now = store.listUnpublishedAnswers('p/emea/b1', 'ana');
+    expect(now.map((a) => [a.taskHash, a.answer, a.revision])).toEqual([[1, 'accept', 1], [3, 'accept', 1], [2, 'ignore', 2]]);
+    expect(seal(store, 'ana', now.slice(1), 'chunk-2').state).toBe('stale');
+    expect(seal(store, 'ana', [now[1]!, now[0]!], 'chunk-3').state).toBe('stale');
+    expect(seal(store, 'ana', now.slice(0, 2), 'chunk-4')).toMatchObject({ state: 'sealed', marked: 2 });
+    expect(seal(store, 'ana', now.slice(0, 2), 'chunk-5').state).toBe('stale'); // sealed already: never in two chunks
     expect(store.listUnpublishedAnswers('p/emea/b1', 'ana').map((a) => [a.taskHash, a.answer, a.revision])).toEqual([[2, 'ignore', 2]]);
+    expect(store.listJobs().map((j) => j.targetKey)).toEqual(['chunk-4']);
+    // Waiting = unsealed answers plus those in chunks S3 has not confirmed; a confirmed chunk no longer counts.
+    store.upsertBatch({ project: 'p', region: 'emea', batch: 'b2', status: 'annotating' });
+    store.recordAnswers('p/emea/b2', 'ana', [answer(9)]);
+    store.recordAnswers('p/emea/b2', 'ben', [answer(9)]);
+    expect(store.answersWaiting('ana')).toEqual(new Map([['p/emea/b1', 3], ['p/emea/b2', 1]]));
+    store.completeJob(store.startNextJob()!.id);
+    expect(store.answersWaiting('ana')).toEqual(new Map([['p/emea/b1', 1], ['p/emea/b2', 1]]));
+    store.close();
+  });
+
+  it('after a rebuild, adopts what S3 holds: same content counts as sealed, different content gets the next revision', () => {
+    const store = storeAt({ now: new Date() });
+    store.upsertBatch({ project: 'p', region: 'emea', batch: 'b1', status: 'annotating' });
+    store.recordAnswers('p/emea/b1', 'ana', [answer(1), answer(2), answer(3), answer(4)]);
+    const adopted = [
+      { taskHash: 3, revision: 2, published: true },
+      { taskHash: 1, revision: 1, published: true },
+      { taskHash: 2, revision: 4, published: false },
+    ];
+    expect(store.adoptRevisions('p/emea/b1', 'ana', adopted)).toBe(3);
+    expect(store.listAnswers('p/emea/b1', 'ana').map((a) => [a.taskHash, a.revision, a.sealed])).toEqual([[1, 1, true], [3, 2, true], [2, 5, false], [4, 1, false]]);
+    const waiting = store.listUnpublishedAnswers('p/emea/b1', 'ana');
+    expect(waiting.map((a) => [a.taskHash, a.revision])).toEqual([[2, 5], [4, 1]]);
+    expect(seal(store, 'ana', waiting, 'chunk-1')).toMatchObject({ state: 'sealed', marked: 2 });
+    expect(store.countAnswers('p/emea/b1').unpublished).toBe(0);
     store.close();
   });
 

@@ -76,7 +76,9 @@ try {
   time('listUnpublishedAnswers one page of 1000 (1 KB)', 5, () => store.listUnpublishedAnswers('p/emea/big', 'ana', 1000));
   time('countAnswers over 12k rows', 10, () => store.countAnswers('p/emea/big'));
   const unpublished = time('listUnpublishedAnswers 10k rows (1 KB)', 3, () => store.listUnpublishedAnswers('p/emea/big', 'ana', 10_000));
-  time('markAnswersPublished 10k rows', 1, () => store.markAnswersPublished('p/emea/big', 'ana', 'chunk-1', unpublished));
+  time('sealChunk of 10k rows (check + seal mark)', 1, () =>
+    store.sealChunk({ batchId: 'p/emea/big', annotator: 'ana', job: { kind: 'result-chunk', batchId: 'p/emea/big', targetKey: 'chunk-1', sha256: 'a'.repeat(64), payload: { path: '/x/chunk-1' } }, published: unpublished }),
+  );
   for (let i = 0; i < 10_000; i += 1) store.enqueueJob({ kind: 'chunk', batchId: 'p/emea/big', targetKey: `k${i}`, sha256: 'a'.repeat(64), payload: { path: `/x/${i}` } });
   time('enqueueJob (one, 10k in table)', 50, (i) => store.enqueueJob({ kind: 'chunk', targetKey: `extra${i}`, sha256: 'a'.repeat(64), payload: { json: { i } } }));
   time('outboxCounts, 10k jobs', 10, () => store.outboxCounts());

@@ -39,7 +39,7 @@ describe('openStore', () => {
     expect(store.appliedMigrations()).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, appliedAt: '2025-02-03T04:05:06.000Z' })));
     store.close();
     const tables = rawRows(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['answers', 'batches', 'kv', 'lead_index', 'outbox', 'schema_migrations']);
+    expect(tables).toEqual(['answers', 'batches', 'kv', 'lead_index', 'outbox', 'schema_migrations', 'seal_marks']);
     expect(rawRows(path, 'PRAGMA user_version')).toEqual([{ user_version: MIGRATIONS.length }]);
   });
 
@@ -101,6 +101,43 @@ describe('openStore', () => {
     expect(() => openStore(path, { migrations: [INITIAL, broken] })).toThrow(/no_such_table/);
     expect(rawRows(path, "SELECT name FROM sqlite_master WHERE name = 'half_done'")).toEqual([]);
     expect(rawRows(path, 'SELECT max(version) AS v FROM schema_migrations')).toEqual([{ v: 1 }]);
+  });
+
+  it('migrates answers of a schema-3 database to the change log: sealed ones first, the seal mark after them, nothing lost', () => {
+    const path = join(tempDir(), 'ferry.db');
+    openStore(path, { migrations: MIGRATIONS.slice(0, 3) }).close();
+    const raw = new Database(path);
+    const stamp = '2025-01-01T00:00:00.000Z';
+    raw.prepare("INSERT INTO batches (id, project, region, batch, status, created_at, updated_at) VALUES ('p/emea/b1', 'p', 'emea', 'b1', 'annotating', ?, ?)").run(stamp, stamp);
+    const job = raw.prepare("INSERT INTO outbox (kind, batch_id, target_key, payload_path, sha256, state, next_attempt_at, created_at, updated_at, seq, answers) VALUES ('result-chunk', 'p/emea/b1', ?, '/x', ?, 'done', ?, ?, ?, ?, ?)");
+    job.run('results/c2', 'a'.repeat(64), stamp, stamp, stamp, 2, 1);
+    job.run('results/c1', 'b'.repeat(64), stamp, stamp, stamp, 1, 1);
+    const add = raw.prepare('INSERT INTO answers (batch_id, task_hash, input_hash, annotator, answer, content_json, revision, harvested_at, updated_at, published_chunk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const content = (task: number, extra = '') => `{"text":"t${task}","meta":{"task_id":"id-${task}","source_key":"raw/${task}.txt"}${extra},"_task_hash":${task}}`;
+    add.run('p/emea/b1', 1, 10, 'ana', 'accept', content(1), 1, '2025-01-01T00:00:01.000Z', stamp, null);
+    add.run('p/emea/b1', 2, 20, 'ana', 'reject', content(2), 2, '2025-01-01T00:00:02.000Z', stamp, 'results/c2');
+    add.run('p/emea/b1', 3, 30, 'ana', 'accept', content(3, ',"_ferry":{"x":1}'), 1, '2025-01-01T00:00:03.000Z', stamp, 'results/c1');
+    add.run('p/emea/b1', 4, 40, 'ana', 'ignore', '{"text":"lone \\ud83d","meta":{"task_id":7}}', 1, '2025-01-01T00:00:04.000Z', stamp, null);
+    add.run('p/emea/b1', 1, 10, 'ben', 'accept', content(1), 1, stamp, stamp, 'results/c1');
+    raw.close();
+
+    const store = openStore(path);
+    expect(store.schemaVersion()).toBe(MIGRATIONS.length);
+    // Sealed first, by their chunk's sequence (c1 before c2), then the unsealed ones as they were harvested.
+    expect(store.listAnswers('p/emea/b1', 'ana').map((a) => [a.taskHash, a.revision, a.changeSeq, a.sealed])).toEqual([[3, 1, 1, true], [2, 2, 2, true], [1, 1, 3, false], [4, 1, 4, false]]);
+    expect(store.listAnswers('p/emea/b1', 'ben').map((a) => [a.taskHash, a.sealed])).toEqual([[1, true]]);
+    expect(store.countAnswers('p/emea/b1')).toEqual({ total: 5, unpublished: 2, accept: 3, reject: 1, ignore: 1 });
+    const columns = rawRows(path, "SELECT task_hash AS t, task_id AS id, source_key AS src, plain FROM answers WHERE annotator = 'ana' ORDER BY task_hash");
+    expect(columns).toEqual([
+      { t: 1, id: 'id-1', src: 'raw/1.txt', plain: 1 },
+      { t: 2, id: 'id-2', src: 'raw/2.txt', plain: 1 },
+      { t: 3, id: 'id-3', src: 'raw/3.txt', plain: 0 }, // its own _ferry
+      { t: 4, id: null, src: null, plain: 0 }, // an escaped lone surrogate
+    ]);
+    // New answers go after the log's end; the next chunk starts right after the mark.
+    store.recordAnswers('p/emea/b1', 'ana', [{ taskHash: 5, inputHash: 50, answer: 'accept', content: { text: 't5' } }]);
+    expect(store.listUnpublishedAnswers('p/emea/b1', 'ana').map((a) => [a.taskHash, a.changeSeq])).toEqual([[1, 3], [4, 4], [5, 5]]);
+    store.close();
   });
 
   it('refuses a database written by a newer Ferry, with a clear error, and leaves it untouched', () => {
