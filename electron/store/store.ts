@@ -238,6 +238,9 @@ function bindStore(db: Database, dbPath: string, readonly: boolean, migratedAtOp
       try {
         // Folds the WAL back into the main file so a clean close leaves one self-contained file.
         if (!readonly) db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch (error) {
+        // On a full disk the fold can wait: the WAL stays beside the file and the next open reads it (nothing is lost).
+        if (sqliteCode(error) !== 'SQLITE_FULL') throw error;
       } finally {
         db.close(); // even when the checkpoint fails (a damaged file is being set aside)
       }
