@@ -218,27 +218,26 @@ export function listSealableAnswers(db: Database, batchId: string, annotator: st
 export type StretchAnswer = PublishedAnswer & { readonly answer: AnswerValue };
 export type SealableStretch = { readonly answers: readonly StretchAnswer[]; readonly body: Buffer | null };
 
-const CHUNK_LINE = `substr(content_json, 1, length(content_json) - 1) || CASE WHEN length(content_json) > 2 THEN ',' ELSE '' END || @ferryOpen
-  || '"task":' || json_quote(coalesce(task_id, CAST(task_hash AS TEXT))) || ',"source":' || json_quote(source_key) || ',"revision":' || revision || '}}'`;
+// One format() per line (one allocation) rather than a chain of || (a copy of the line per operator). %.*s takes bytes:
+// the stored JSON minus its closing brace, an ASCII byte.
+const CHUNK_LINE = `format('%.*s%s%s"task":%s,"source":%s,"revision":%d}}', octet_length(content_json) - 1, content_json,
+  CASE WHEN octet_length(content_json) > 2 THEN ',' ELSE '' END, @ferryOpen,
+  json_quote(coalesce(task_id, CAST(task_hash AS TEXT))), json_quote(source_key), revision)`;
 
 export function readSealableStretch(db: Database, batchId: string, annotator: string, limit: number, ferryOpen: string): SealableStretch {
-  // One read transaction: the list and the bytes see the same log.
-  const read = db.transaction((): SealableStretch => {
-    const mark = sealedThrough(db, batchId, annotator);
-    const rows = db
-      .prepare('SELECT task_hash AS taskHash, revision, change_seq AS changeSeq, answer, plain FROM answers WHERE batch_id = ? AND annotator = ? AND change_seq > ? ORDER BY change_seq LIMIT ?')
-      .all(batchId, annotator, mark, limit) as (StretchAnswer & { plain: number })[];
-    const last = rows.at(-1);
-    if (last === undefined || rows.some((r) => r.plain !== 1)) return { answers: rows, body: null };
-    const built = db
-      .prepare(
-        `SELECT CAST(group_concat(${CHUNK_LINE}, char(10) ORDER BY change_seq) || char(10) AS BLOB) AS body
-           FROM answers WHERE batch_id = @batchId AND annotator = @annotator AND change_seq > @mark AND change_seq <= @through`,
-      )
-      .get({ batchId, annotator, mark, through: last.changeSeq, ferryOpen }) as { body: Buffer };
-    return { answers: rows, body: built.body };
-  });
-  return read();
+  // One pass over the stretch: its bytes, the list of what it holds (as one JSON array, not a JS object per row from
+  // SQLite), and whether every answer was plain (if not, the bytes are dropped and JS builds them).
+  const row = db
+    .prepare(
+      `SELECT CAST(group_concat(${CHUNK_LINE}, char(10) ORDER BY change_seq) || char(10) AS BLOB) AS body,
+              json_group_array(json_array(task_hash, revision, change_seq, answer) ORDER BY change_seq) AS refs, min(plain) AS plain
+         FROM (SELECT * FROM answers WHERE batch_id = @batchId AND annotator = @annotator
+                 AND change_seq > coalesce((SELECT sealed_through FROM seal_marks WHERE batch_id = @batchId AND annotator = @annotator), 0)
+                ORDER BY change_seq LIMIT @limit)`,
+    )
+    .get({ batchId, annotator, limit, ferryOpen }) as { body: Buffer | null; refs: string; plain: number | null };
+  const answers = (JSON.parse(row.refs) as [number, number, number, AnswerValue][]).map(([taskHash, revision, changeSeq, answer]) => ({ taskHash, revision, changeSeq, answer }));
+  return { answers, body: row.plain === 1 ? row.body : null };
 }
 
 export function listAnswers(db: Database, batchId: string, annotator?: string): StoredAnswer[] {
