@@ -13,6 +13,7 @@ import { buildChunk, chunkOf, ferryOpen, type ChunkContent } from './chunk.ts';
 import type { FerryAnswerContext } from '../../shared/batch.ts';
 import type { PublishedAnswer } from '../store/store.ts';
 import { diskFullError, isDiskFull } from './disk-full.ts';
+import { keepFreshChunk } from './fresh-chunks.ts';
 
 export const CHUNK_KIND = 'result-chunk';
 // At most one PUT per 1,000 answers (issue 4's budget), and small enough to re-send cheaply.
@@ -95,6 +96,7 @@ export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSW
         if ((staleRounds += 1) > MAX_STALE_ROUNDS) throw new FerryError('internal', `Sealing answers of ${target.batchId} kept racing another Ferry process; try again.`);
         continue;
       }
+      if (outcome.created) keepFreshChunk(chunk.sha256, chunk.body);
       const done: SealedChunk = { key: outcome.job.targetKey, sha256: chunk.sha256, count: chunk.count, jobId: outcome.job.id };
       sealed.push(done);
       target.onSealed?.(done);

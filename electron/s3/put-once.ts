@@ -1,5 +1,6 @@
 // Create-once writes of data objects (Invariant 2): a 412 is success only when the same bytes are already there.
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HttpRequest } from '@smithy/core/protocols';
 import { FerryError } from '../../shared/result.ts';
 import { isPreconditionFailed, s3Failure } from './failure.ts';
 import { hexToBase64, sha256Hex } from './hashing.ts';
@@ -31,19 +32,26 @@ export async function putObjectOnce(
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   const sha256 = options.sha256 ?? sha256Hex(bytes);
   try {
-    const r = await client.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: bytes,
-        IfNoneMatch: '*',
-        ChecksumAlgorithm: 'SHA256',
-        ChecksumSHA256: hexToBase64(sha256),
-        Metadata: { sha256 },
-        ...(options.contentType ? { ContentType: options.contentType } : {}),
-      }),
-      { abortSignal: options.signal },
+    const command = new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: bytes,
+      IfNoneMatch: '*',
+      ChecksumAlgorithm: 'SHA256',
+      ChecksumSHA256: hexToBase64(sha256),
+      Metadata: { sha256 },
+      ...(options.contentType ? { ContentType: options.contentType } : {}),
+    });
+    // SigV4 signs the body's SHA-256 (x-amz-content-sha256); Ferry knows it already, so the signer need not hash the
+    // body once more. S3 still checks the body against it (and against x-amz-checksum-sha256).
+    command.middlewareStack.add(
+      (next) => async (args) => {
+        if (HttpRequest.isInstance(args.request)) args.request.headers['x-amz-content-sha256'] = sha256;
+        return await next(args);
+      },
+      { step: 'build', name: 'ferryKnownPayloadHash' },
     );
+    const r = await client.send(command, { abortSignal: options.signal });
     return { created: true, etag: r.ETag ?? '', sha256 };
   } catch (error) {
     if (!isPreconditionFailed(error)) throw s3Failure(client, error, 'PutObject', bucket, key);

@@ -8,6 +8,7 @@ import { classifyS3Error, isRetryable } from '../s3/errors.ts';
 import { putObjectOnce } from '../s3/objects.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
 import { CHUNK_KIND } from '../publish/seal-chunks.ts';
+import { takeFreshChunk } from '../publish/fresh-chunks.ts';
 
 export const SUBMISSION_KIND = 'submission';
 
@@ -75,10 +76,14 @@ function settle(store: Store, job: OutboxJob, transition: () => unknown): void {
 }
 
 async function runJob(options: DrainOptions, job: OutboxJob): Promise<void> {
-  const body = await jobBody(job).catch((error: NodeJS.ErrnoException) => {
-    throw new FerryError('not-found', `The local file for ${job.targetKey} is missing (${error.code ?? error.message}); it cannot be published.`);
-  });
-  if (sha256Hex(body) !== job.sha256) {
+  // A chunk this process just sealed: the bytes its SHA-256 was computed over, still in memory.
+  const fresh = job.kind === CHUNK_KIND ? takeFreshChunk(job.sha256) : undefined;
+  const body =
+    fresh ??
+    (await jobBody(job).catch((error: NodeJS.ErrnoException) => {
+      throw new FerryError('not-found', `The local file for ${job.targetKey} is missing (${error.code ?? error.message}); it cannot be published.`);
+    }));
+  if (fresh === undefined && sha256Hex(body) !== job.sha256) {
     throw new FerryError('checksum-mismatch', `The local file for ${job.targetKey} changed on disk since it was queued (SHA-256 differs); it was not published.`);
   }
   await putObjectOnce(options.client, options.bucket, job.targetKey, body, {

@@ -40,6 +40,25 @@ describe('putObjectOnce', () => {
     expect(await rawText(bucket, 'ws/x.json')).toBe('one');
   });
 
+  it('signs the body with the SHA-256 it already knows (no second hash), which S3 then checks the body against', async () => {
+    const bucket = await freshBucket();
+    const client = ferryClient(bucket);
+    const sent: Record<string, string>[] = [];
+    // Sees each request as it goes on the wire: after the signer.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        sent.push({ ...(args.request as { headers: Record<string, string> }).headers });
+        return await next(args);
+      },
+      { step: 'deserialize', name: 'testSeeRequest' },
+    );
+    await putObjectOnce(client, bucket, 'ws/good.jsonl', 'the real bytes', { sha256: sha('the real bytes') });
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!['x-amz-content-sha256']).toBe(sha('the real bytes'));
+    expect(sent[0]!.authorization).toMatch(/SignedHeaders=[^,]*x-amz-content-sha256/);
+    expect(await rawText(bucket, 'ws/good.jsonl')).toBe('the real bytes');
+  });
+
   it('names a missing bucket', async () => {
     const error = await ferryError(putObjectOnce(ferryClient('nope-bucket'), 'nope-bucket', 'k', 'x'));
     expect(error.code).toBe('bucket-missing');

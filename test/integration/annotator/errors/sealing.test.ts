@@ -1,9 +1,11 @@
 // Sealing answers into chunks is safe to repeat: a second seal with nothing new writes nothing, a crash before the
 // seal committed re-seals the very same bytes under the same key, and an answer changed after submit is published
 // as a new revision in a new chunk (consumers keep the highest revision per task).
-import { copyFileSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBatches } from '../../../../electron/batches/create-batches.ts';
+import { takeFreshChunk } from '../../../../electron/publish/fresh-chunks.ts';
 import { sealChunks } from '../../../../electron/publish/seal-chunks.ts';
 import type { AnswerInput } from '../../../../electron/store/store.ts';
 import { drainOutbox } from '../../../../electron/sync/outbox-worker.ts';
@@ -111,5 +113,30 @@ describe('sealing chunks', () => {
     const workspaceNow = await ws.core.workspaces.get();
     expect(await drainOutbox({ store: workspaceNow.store, client: workspaceNow.client, bucket: ws.config.bucket })).toMatchObject({ done: 0, needsAttention: 0 });
     expect(await rawKeys(ws.config.bucket, results)).toEqual(chunkKeys);
+  });
+});
+
+describe('the chunk bytes the outbox sends', () => {
+  it('sends the bytes it sealed, from memory right after the seal, and from the file, verified, after a restart', async () => {
+    const { ws, workspace, id, batch } = await claimedBatch();
+    workspace.store.recordAnswers(id, 'alice', [answer(1, 't-1', 'accept')]);
+    const [fresh] = await sealChunks(sealTarget(workspace, id, batch));
+    const file = join(workspace.outboxDir, `${fresh!.sha256}.jsonl`);
+    const sealedBytes = readFileSync(file);
+    // The file is damaged after the seal: the upload that follows in this process still sends the sealed bytes.
+    writeFileSync(file, 'damaged');
+    expect(await drainOutbox({ store: workspace.store, client: workspace.client, bucket: ws.config.bucket })).toMatchObject({ done: 1 });
+    expect((await rawGet(ws.config.bucket, fresh!.key)).equals(sealedBytes)).toBe(true);
+
+    // A chunk whose file is damaged and that this process no longer holds (sealed before a restart) is not sent.
+    workspace.store.recordAnswers(id, 'alice', [answer(2, 't-2', 'reject')]);
+    const [later] = await sealChunks(sealTarget(workspace, id, batch));
+    await ws.core.workspaces.reset(); // a restart: what was sealed is only on disk now
+    expect(takeFreshChunk(later!.sha256)).toBeDefined(); // (one process here: drop what the restart would have lost)
+    writeFileSync(join(workspace.outboxDir, `${later!.sha256}.jsonl`), 'damaged');
+    const reopened = await ws.core.workspaces.get();
+    expect(await drainOutbox({ store: reopened.store, client: reopened.client, bucket: ws.config.bucket })).toMatchObject({ done: 0, needsAttention: 1 });
+    expect(reopened.store.getJob(later!.jobId)).toMatchObject({ state: 'needs-attention', lastError: `The local file for ${later!.key} changed on disk since it was queued (SHA-256 differs); it was not published.` });
+    expect(await rawKeys(ws.config.bucket, later!.key)).toEqual([]);
   });
 });
