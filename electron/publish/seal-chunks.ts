@@ -87,6 +87,7 @@ export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSW
           targetKey: (seq) => resultChunkKey(target.prefix, target.project, target.region, target.batch, target.annotator, seq, chunk.sha256),
           batchId: target.batchId,
           sha256: chunk.sha256,
+          bytes: chunk.body.length,
           payload: { path },
         },
         published,

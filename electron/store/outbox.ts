@@ -15,8 +15,9 @@ export type JobInput = {
   readonly payload: JobPayload;
   // A result chunk's sequence number (the SEQ in its key); nextSeq() reads the highest one back.
   readonly seq?: number;
-  // How many answers a result chunk holds (for "answers waiting").
+  // How many answers a result chunk holds (for "answers waiting"), and its size: the marker lists both.
   readonly answers?: number;
+  readonly bytes?: number;
 };
 
 export type OutboxJob = {
@@ -32,6 +33,9 @@ export type OutboxJob = {
   readonly lastError: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  // Result chunks: answers held and size (null for chunks queued before schema 4, and for other kinds).
+  readonly answers: number | null;
+  readonly bytes: number | null;
 };
 
 export type JobFilter = { readonly state?: JobState | readonly JobState[]; readonly batchId?: string; readonly kind?: string; readonly limit?: number };
@@ -51,6 +55,8 @@ type JobRow = {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  answers: number | null;
+  bytes: number | null;
 };
 
 function toJob(row: JobRow): OutboxJob {
@@ -67,6 +73,8 @@ function toJob(row: JobRow): OutboxJob {
     lastError: row.last_error,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+    answers: row.answers,
+    bytes: row.bytes,
   };
 }
 
@@ -98,10 +106,10 @@ export function enqueueJob(db: Database, input: JobInput, now: Date): { readonly
     const stamp = now.toISOString();
     const result = db
       .prepare(
-        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers)
-         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?)`,
+        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null);
+      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null, input.bytes ?? null);
     return { job: toJob(getJobRow(db, Number(result.lastInsertRowid)) as JobRow), created: true };
   });
   return write.immediate();
@@ -211,10 +219,10 @@ export function importDoneJob(db: Database, input: JobInput, now: Date): { reado
   const write = db.transaction(() => {
     const result = db
       .prepare(
-        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers)
-         VALUES (?, ?, ?, ?, ?, ?, 'done', 0, ?, ?, ?, ?, ?) ON CONFLICT (kind, target_key) DO NOTHING`,
+        `INSERT INTO outbox (kind, batch_id, target_key, payload_path, payload_json, sha256, state, attempts, next_attempt_at, created_at, updated_at, seq, answers, bytes)
+         VALUES (?, ?, ?, ?, ?, ?, 'done', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (kind, target_key) DO NOTHING`,
       )
-      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null);
+      .run(input.kind, input.batchId ?? null, input.targetKey, payloadPath, payloadJson, input.sha256, stamp, stamp, stamp, input.seq ?? null, input.answers ?? null, input.bytes ?? null);
     const row = db.prepare('SELECT * FROM outbox WHERE kind = ? AND target_key = ?').get(input.kind, input.targetKey) as JobRow;
     return { job: toJob(row), created: result.changes > 0 };
   });

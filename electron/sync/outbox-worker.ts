@@ -2,7 +2,7 @@
 // a job is done only when S3 holds exactly its bytes (same SHA-256).
 import type { S3Client } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { FerryError } from '../../shared/result.ts';
 import { classifyS3Error, isRetryable } from '../s3/errors.ts';
 import { putObjectOnce } from '../s3/objects.ts';
@@ -58,6 +58,13 @@ export function sha256Hex(body: Buffer): string {
   return createHash('sha256').update(body).digest('hex');
 }
 
+// Once S3 holds a chunk, its file has done its work (retries, a restart): the marker lists chunks from the outbox's
+// columns. A chunk queued before schema 4 has no size recorded, so its file stays for the marker to count.
+async function forgetChunkFile(job: OutboxJob): Promise<void> {
+  if (job.kind !== CHUNK_KIND || job.bytes === null || job.answers === null || !('path' in job.payload)) return;
+  await rm(job.payload.path, { force: true }).catch(() => undefined); // a file left behind only takes space
+}
+
 // A submission marker says "all chunks are in": it may go only after every chunk of its batch is confirmed.
 function unfinishedChunks(store: Store, job: OutboxJob): OutboxJob[] {
   if (job.kind !== SUBMISSION_KIND || job.batchId === null) return [];
@@ -111,6 +118,7 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
     }
     if (failure === undefined) {
       settle(options.store, job, () => options.store.completeJob(job.id));
+      await forgetChunkFile(job);
       done += 1;
       options.onJob?.(job, 'done');
       return;

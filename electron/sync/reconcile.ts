@@ -1,8 +1,7 @@
 // After a rebuilt database: compare a batch's answers with what S3 already holds under this annotator's results
-// prefix, so rebuilding never publishes a duplicate. Chunks found in S3 are kept as done jobs (their bytes go to the
-// outbox folder, so the submission marker can list them), answers whose latest revision in S3 has the same content
+// prefix, so rebuilding never publishes a duplicate. Chunks found in S3 are kept as done jobs (with their answers and
+// size, so the submission marker can list them), answers whose latest revision in S3 has the same content
 // count as published, others get the next revision; an existing submission marker marks the batch submitted.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseResultChunkKey, resultsPrefix, submissionKey } from '../../shared/s3-layout.ts';
 import { FerryError } from '../../shared/result.ts';
@@ -43,15 +42,6 @@ function readLines(text: string, latest: Map<number, Latest>): number {
   return count;
 }
 
-async function keepChunkFile(outboxDir: string, sha256: string, body: Buffer): Promise<string> {
-  await mkdir(outboxDir, { recursive: true });
-  const path = join(outboxDir, `${sha256}.jsonl`);
-  const tmp = `${path}.${process.pid}.reconcile.tmp`;
-  await writeFile(tmp, body);
-  await rename(tmp, path);
-  return path;
-}
-
 export async function reconcileBatch(ws: Workspace, batch: Batch, signal?: AbortSignal): Promise<ReconcileResult> {
   const { client, bucket, prefix } = ws.target;
   const annotator = ws.config.annotator;
@@ -67,9 +57,10 @@ export async function reconcileBatch(ws: Workspace, batch: Batch, signal?: Abort
       skipped.push(`${entry.key} (its content does not match the SHA-256 in its name; left alone)`);
       continue;
     }
-    const path = await keepChunkFile(ws.outboxDir, ref.sha256, body);
     const answers = readLines(text, latest);
-    ws.store.importDoneJob({ kind: CHUNK_KIND, targetKey: entry.key, batchId: batch.id, sha256: ref.sha256, payload: { path }, seq: ref.seq, answers });
+    // Like any chunk S3 confirmed, its bytes are not kept locally: the marker lists it from the job's columns.
+    const path = join(ws.outboxDir, `${ref.sha256}.jsonl`);
+    ws.store.importDoneJob({ kind: CHUNK_KIND, targetKey: entry.key, batchId: batch.id, sha256: ref.sha256, payload: { path }, seq: ref.seq, answers, bytes: body.length });
     chunks += 1;
   }
   const adopted: AdoptedRevision[] = [];

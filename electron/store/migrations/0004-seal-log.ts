@@ -68,5 +68,10 @@ export function up(db: Database): void {
     CREATE UNIQUE INDEX answers_change_log ON answers (batch_id, annotator, change_seq);
     -- The batch view's accept/reject/ignore counts come from this index alone, not from the examples' pages.
     CREATE INDEX answers_by_value ON answers (batch_id, answer);
+
+    -- bytes: a result chunk's size, so the submission marker lists its chunks (key, SHA-256, answers, bytes) from the
+    -- outbox alone, and a chunk's file can be removed once S3 confirmed it. NULL for chunks queued before this migration:
+    -- the marker reads their files, which are kept.
+    ALTER TABLE outbox ADD COLUMN bytes INTEGER CHECK (bytes IS NULL OR bytes >= 0);
   `);
 }

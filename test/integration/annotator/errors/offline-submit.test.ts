@@ -7,7 +7,7 @@ import { createBatches } from '../../../../electron/batches/create-batches.ts';
 import { freePort } from '../../../helpers/moto.ts';
 import { makeWorkspace, textPool, writePool, type TestWorkspace } from '../../../helpers/workspace-fixture.ts';
 import { cleanupStandins } from '../../../prodigy-standin/harness.ts';
-import { answerInProdigy, openCore, PROJECT, rawGet, rawKeys, seedProject } from './error-kit.ts';
+import { answerInProdigy, openCore, PROJECT, rawGet, rawKeys, seedProject, sha256 } from './error-kit.ts';
 import { join } from 'node:path';
 
 const cores: { close(): Promise<void> }[] = [];
@@ -76,7 +76,8 @@ describe('submit while S3 is unreachable', () => {
     const lines = (await rawGet(ws.config.bucket, chunks[0]!)).toString('utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer: string });
     expect(lines.map((l) => l.answer).sort()).toEqual(['accept', 'accept', 'reject']);
     const marker = JSON.parse((await rawGet(ws.config.bucket, markers[0]!)).toString('utf8'));
-    expect(marker).toMatchObject({ answers: { total: 3, accept: 2, reject: 1 }, chunks: [{ key: chunks[0], count: 3 }] });
+    const chunkBytes = await rawGet(ws.config.bucket, chunks[0]!);
+    expect(marker).toMatchObject({ answers: { total: 3, accept: 2, reject: 1 }, chunks: [{ key: chunks[0], count: 3, bytes: chunkBytes.length, sha256: sha256(chunkBytes) }] });
 
     // Pressing again, and submitting again, changes nothing in S3.
     expect(await online.annotator.syncNow()).toMatchObject({ state: 'online', pending: 0 });

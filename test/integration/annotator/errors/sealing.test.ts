@@ -1,7 +1,7 @@
 // Sealing answers into chunks is safe to repeat: a second seal with nothing new writes nothing, a crash before the
 // seal committed re-seals the very same bytes under the same key, and an answer changed after submit is published
 // as a new revision in a new chunk (consumers keep the highest revision per task).
-import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBatches } from '../../../../electron/batches/create-batches.ts';
@@ -127,6 +127,7 @@ describe('the chunk bytes the outbox sends', () => {
     writeFileSync(file, 'damaged');
     expect(await drainOutbox({ store: workspace.store, client: workspace.client, bucket: ws.config.bucket })).toMatchObject({ done: 1 });
     expect((await rawGet(ws.config.bucket, fresh!.key)).equals(sealedBytes)).toBe(true);
+    expect(existsSync(file)).toBe(false); // S3 holds it: the local copy is not kept
 
     // A chunk whose file is damaged and that this process no longer holds (sealed before a restart) is not sent.
     workspace.store.recordAnswers(id, 'alice', [answer(2, 't-2', 'reject')]);
