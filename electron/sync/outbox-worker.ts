@@ -118,7 +118,9 @@ export async function drainOutbox(options: DrainOptions): Promise<DrainResult> {
     }
     if (failure === undefined) {
       settle(options.store, job, () => options.store.completeJob(job.id));
-      await forgetChunkFile(job);
+      // Only once the job is done for good: another process may have put it back in the queue (a restart resets
+      // active jobs), and whoever runs it next needs the file.
+      if (options.store.getJob(job.id)?.state === 'done') await forgetChunkFile(job);
       done += 1;
       options.onJob?.(job, 'done');
       return;

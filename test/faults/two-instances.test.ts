@@ -100,7 +100,9 @@ describe('two Ferry instances of one annotator on one dataDir', () => {
 
     // The app finishes: Stop harvests the last answers, Submit publishes the rest and the marker.
     expect((await core.annotator.stop(claimed.id)).answered).toBe(answered);
-    expect((await core.annotator.submit(claimed.id)).state).toBe('submitted');
+    const submitted = await core.annotator.submit(claimed.id);
+    const unfinished = ws.store.listJobs({ state: ['queued', 'active', 'failed', 'needs-attention'] }).map((j) => `${j.kind} ${j.targetKey} ${j.state}: ${j.lastError ?? ''}`);
+    expect(submitted.state, unfinished.join('\n')).toBe('submitted');
     const final = await ferry(['sync', '--json', '--config', made.configPath]);
     expect(final.code, final.stderr).toBe(0);
     expect(JSON.parse(final.stdout)).toMatchObject({ ok: true, pending: 0, failed: 0 });
