@@ -32,7 +32,10 @@ export async function runFerry(
   const dataDir = join(runDir, 'data');
   const jobFile = join(runDir, 'job.json');
   await writeFile(jobFile, JSON.stringify({ config: { ...config, dataDir }, manifest, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }));
-  const [command, args] = commandLine(process.execPath, ['--import', 'tsx', CHILD, jobFile], options.withTime);
+  // FERRY_BENCH_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (start-up included;
+  // FERRY_BENCH_CPU_PROFILE=<folder> profiles the pull alone).
+  const nodeArgs = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  const [command, args] = commandLine(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, jobFile], options.withTime);
   const env = loopbackEnv(runDir, { ...(options.source ? { FERRY_BENCH_SOURCE: options.source } : {}), ...(options.withTime ? {} : { FERRY_BENCH_SAMPLE_RSS: '1' }) });
   const run = await runTimed(command, args, { env, cwd: REPO, timeoutMs: RUN_TIMEOUT_MS });
   if (run.code !== 0 || run.timedOut) return { ok: false, problem: describeFailure('Ferry pull', run) };

@@ -26,6 +26,11 @@ function notesFor(good: readonly Good[], shape: PullShape, value: number): strin
   const processCpu = medianOf(good.map((r) => r.stats?.cpuMs));
   if (pullCpu !== null) notes.push(`CPU ${pullCpu} ms (pull only)`);
   else if (processCpu !== null) notes.push(`CPU ${processCpu} ms`);
+  // Ferry's pull runs on one JS thread: how much of that CPU it carried, and how busy it was.
+  const mainCpu = medianOf(good.map((r) => r.report?.mainThreadCpuMs));
+  if (pullCpu !== null && mainCpu !== null) notes.push(`${mainCpu} ms on the JS thread`);
+  const busy = median(good.map((r) => r.report?.eventLoopBusy).filter((v): v is number => typeof v === 'number'));
+  if (pullCpu !== null && busy !== null) notes.push(`event loop ${Math.round(busy * 100)} % busy`);
   const rss = medianOf(good.map((r) => r.stats?.maxRssBytes));
   if (rss !== null) notes.push(`peak RSS ${mib(rss)} MiB`);
   return notes;

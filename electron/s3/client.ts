@@ -26,6 +26,18 @@ export type S3ClientOptions = {
 export type ClientLabel = { readonly endpoint: string; readonly profile: string | undefined };
 const labels = new WeakMap<S3Client, ClientLabel>();
 
+// How a client reaches S3, for requests Ferry sends beside the SDK (lean-get.ts): the same agents, timeouts and attempts.
+export type ClientTransport = {
+  readonly httpAgent: HttpAgent;
+  readonly httpsAgent: HttpsAgent;
+  readonly connectionTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxAttempts: number;
+  // Set for verifiedByCaller clients: SHA-256-verified downloads may take the lean GET path.
+  readonly leanGets: boolean;
+};
+const transports = new WeakMap<S3Client, ClientTransport>();
+
 export function endpointOf(config: Pick<WorkspaceConfig, 'endpoint' | 'awsRegion'>): string {
   return config.endpoint ?? `https://s3.${config.awsRegion}.amazonaws.com`;
 }
@@ -37,23 +49,37 @@ export function credentialProviderFor(config: Pick<WorkspaceConfig, 'profile'>):
 
 export function createS3Client(config: WorkspaceConfig, options: S3ClientOptions = {}): S3Client {
   const maxSockets = options.maxSockets ?? 64;
+  const transport: ClientTransport = {
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+    connectionTimeoutMs: options.connectionTimeoutMs ?? 5_000,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+    maxAttempts: options.maxAttempts ?? 4,
+    leanGets: options.verifiedByCaller === true && !options.requestTimeoutMs,
+  };
   const client = new S3Client({
     region: config.awsRegion,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
     credentials: options.credentials ?? credentialProviderFor(config),
-    maxAttempts: options.maxAttempts ?? 4,
+    maxAttempts: transport.maxAttempts,
     ...(options.verifiedByCaller ? { responseChecksumValidation: 'WHEN_REQUIRED' as const } : {}),
     requestHandler: {
-      connectionTimeout: options.connectionTimeoutMs ?? 5_000,
-      socketTimeout: options.idleTimeoutMs ?? 60_000,
+      connectionTimeout: transport.connectionTimeoutMs,
+      socketTimeout: transport.idleTimeoutMs,
       ...(options.requestTimeoutMs ? { requestTimeout: options.requestTimeoutMs, throwOnRequestTimeout: true } : {}),
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets }),
+      httpAgent: transport.httpAgent,
+      httpsAgent: transport.httpsAgent,
     },
   });
   labels.set(client, { endpoint: endpointOf(config), profile: config.profile });
+  transports.set(client, transport);
   return client;
+}
+
+// Only clients made by createS3Client have one; any other client keeps every request on the SDK.
+export function clientTransport(client: S3Client): ClientTransport | undefined {
+  return transports.get(client);
 }
 
 export function clientLabel(client: S3Client): ClientLabel {

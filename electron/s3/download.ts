@@ -1,14 +1,16 @@
 // Streams an object to disk: hashed on the way, verified, fsynced, then renamed into place; resumable from `.part`.
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { createHash, type Hash } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { FerryError } from '../../shared/result.ts';
+import { clientTransport } from './client.ts';
+import { isRetryable } from './errors.ts';
 import { s3Failure } from './failure.ts';
-import { HashingFileSink, openPart, syncFolderAfterRename } from './file-sink.ts';
+import { openPart, PartWriter, receiveBody, syncFolderAfterRename } from './file-sink.ts';
 import { hashFileInto, throttleProgress, type TransferProgress } from './hashing.ts';
+import { leanObjectReader, pauseBeforeRetry, RANGE_NOT_SATISFIABLE, type ObjectRead } from './lean-get.ts';
 
 export type DownloadOptions = {
   readonly expectedSha256?: string;
@@ -17,6 +19,7 @@ export type DownloadOptions = {
   readonly onProgress?: (progress: TransferProgress) => void;
 };
 export type DownloadResult = { readonly sha256: string; readonly size: number; readonly resumedFrom: number };
+type ReadObject = (offset: number, signal?: AbortSignal) => Promise<ObjectRead>;
 
 function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
@@ -45,12 +48,35 @@ async function fsyncFolder(folder: string): Promise<void> {
   }
 }
 
-function ignoreEarlyError(): void {
-  // see downloadToFile: the pipeline reports it
-}
-
 function cancelled(bucket: string, key: string): FerryError {
   return new FerryError('cancelled', `Download of s3://${bucket}/${key} was cancelled; the partial file is kept so it can resume.`);
+}
+
+function ignoreUntilRead(): void {
+  // see sdkObjectReader
+}
+
+function sdkObjectReader(client: S3Client, bucket: string, key: string): ReadObject {
+  return async (offset, signal) => {
+    try {
+      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) }), { abortSignal: signal });
+      const { ContentLength: length, Metadata: metadata } = response;
+      const body = response.Body as Readable;
+      // Until receiveBody listens, a body that fails (a cancel, a reset) must not become an uncaught error; it still
+      // sees that failure, because the stream remembers it.
+      body.on('error', ignoreUntilRead);
+      return { partial: response.$metadata.httpStatusCode === 206, length, sha256Metadata: metadata?.sha256, body };
+    } catch (error) {
+      if (offset > 0 && (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 416) return RANGE_NOT_SATISFIABLE;
+      throw error;
+    }
+  };
+}
+
+// SHA-256-verified downloads through a verifiedByCaller client take the lean GET; everything else the SDK.
+async function objectReader(client: S3Client, bucket: string, key: string, verified: boolean): Promise<ReadObject> {
+  const lean = verified ? await leanObjectReader(client, bucket) : undefined;
+  return lean ? (offset, signal) => lean(key, offset, signal) : sdkObjectReader(client, bucket, key);
 }
 
 export async function downloadToFile(client: S3Client, bucket: string, key: string, destPath: string, options: DownloadOptions = {}): Promise<DownloadResult> {
@@ -77,41 +103,55 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
   let total = expectedSize ?? offset;
   let size = offset;
   // Open while the fresh bytes are being written; fsynced and closed once they check out.
-  let handle: FileHandle | undefined;
+  let writer: PartWriter | undefined;
   const report = throttleProgress(options.onProgress);
   if (expectedSize === undefined || offset < expectedSize) {
-    let response: GetObjectCommandOutput | undefined;
-    try {
-      response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}) }), { abortSignal: signal });
-    } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status !== 416 || offset === 0) throw signal?.aborted ? cancelled(bucket, key) : s3Failure(client, error, 'GetObject', bucket, key);
-      // 416: the part is already as long as the object; the checksum below decides whether it is right.
-    }
-    if (response) {
-      if (offset > 0 && response.$metadata.httpStatusCode !== 206) {
-        // The server ignored Range and sent everything: start over.
-        offset = 0;
-        hash = createHash('sha256');
-      }
-      expectedSha ??= response.Metadata?.sha256;
-      total = offset + (response.ContentLength ?? 0);
-      let done = offset;
-      const body = response.Body as Readable;
-      // Until the pipeline below listens, a body that fails (a cancel, a reset) must not become an uncaught error;
-      // the pipeline still sees that failure, because the stream remembers it.
-      body.on('error', ignoreEarlyError);
+    const read = await objectReader(client, bucket, key, options.expectedSha256 !== undefined).catch((error: unknown) => {
+      throw s3Failure(client, error, 'GetObject', bucket, key);
+    });
+    // A connection cut mid-body carries on from the bytes already taken; only with a known hash (see resuming above).
+    let resumesLeft = options.expectedSha256 ? (clientTransport(client)?.maxAttempts ?? 1) - 1 : 0;
+    for (let tries = 1; ; tries += 1) {
+      const from = writer?.received ?? offset;
+      let got: ObjectRead;
       try {
-        handle = await openPart(part, offset > 0, () => mkdir(folder, { recursive: true }));
-        const sink = new HashingFileSink(handle, hash, (bytes) => {
-          done += bytes;
-          report({ phase: 'downloading', bytesDone: done, bytesTotal: total });
-        });
-        await pipeline(body, sink, signal ? { signal } : {});
-        size = offset + sink.written;
+        got = await read(from, signal);
       } catch (error) {
-        body.destroy();
-        await handle?.close().catch(() => undefined);
+        await writer?.close();
+        throw signal?.aborted ? cancelled(bucket, key) : s3Failure(client, error, 'GetObject', bucket, key);
+      }
+      // 416: the part is already as long as the object; the checksum below decides whether it is right.
+      const body = got === RANGE_NOT_SATISFIABLE ? undefined : got.body;
+      try {
+        if (got !== RANGE_NOT_SATISFIABLE) {
+          if (from > 0 && !got.partial) {
+            // The server ignored Range and sent everything: start over.
+            offset = 0;
+            hash = createHash('sha256');
+            await writer?.restart(hash);
+          }
+          expectedSha ??= got.sha256Metadata;
+          total = (got.partial ? from : 0) + (got.length ?? 0);
+        }
+        if (body) {
+          const resume = offset > 0;
+          writer ??= new PartWriter(() => openPart(part, resume, () => mkdir(folder, { recursive: true })), hash, offset, () => {
+            report({ phase: 'downloading', bytesDone: writer?.received ?? 0, bytesTotal: total });
+          });
+          await receiveBody(body, writer, signal);
+        } else {
+          await writer?.flush(); // what arrived before a cut goes to disk; nothing more is coming
+        }
+        size = writer?.received ?? offset;
+        break;
+      } catch (error) {
+        body?.destroy();
+        if (!signal?.aborted && resumesLeft > 0 && writer && errnoOf(error) !== 'ENOSPC' && isRetryable(error)) {
+          resumesLeft -= 1;
+          await pauseBeforeRetry(error, tries, signal).catch(() => undefined);
+          continue;
+        }
+        await writer?.close();
         if (errnoOf(error) === 'ENOSPC') {
           await rm(part, { force: true });
           throw new FerryError('disk-full', `Not enough disk space in ${folder} to download ${where} (${total} bytes). Free some space and try again.`);
@@ -127,7 +167,7 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
 
   const sha256 = hash.digest('hex');
   if ((expectedSize !== undefined && size !== expectedSize) || (expectedSha !== undefined && sha256 !== expectedSha)) {
-    await handle?.close().catch(() => undefined);
+    await writer?.close();
     await rm(part, { force: true });
     const sizeNote = expectedSize !== undefined && size !== expectedSize ? ` and ${size} bytes instead of ${expectedSize}` : '';
     throw new FerryError(
@@ -136,7 +176,7 @@ export async function downloadToFile(client: S3Client, bucket: string, key: stri
     );
   }
   // The bytes are on disk before the name says they are there; a .part verified without a request is synced too.
-  handle ??= await open(part, 'r+');
+  const handle = writer ? await writer.handle() : await open(part, 'r+');
   try {
     await handle.sync();
   } finally {

@@ -1,49 +1,80 @@
-// The write side of a download: hashes each chunk as it passes and writes to one open handle in large batches,
-// so a file costs a few system calls instead of one per network chunk; the same handle is fsynced afterwards.
+// The write side of a download: hashes each chunk as it arrives and writes to one open handle in large batches at
+// known positions, so a file costs a few system calls instead of one per network chunk, and a reconnect can carry on
+// (or start over) in the same file; the same handle is fsynced afterwards.
 import type { Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { Writable } from 'node:stream';
+import type { Readable } from 'node:stream';
 
 // Up to this much is gathered before one writev; 16 parallel downloads then hold at most ~16 MiB in memory.
 const FLUSH_BYTES = 1 << 20;
 
-export class HashingFileSink extends Writable {
+export class PartWriter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
-  written = 0;
+  private position: number;
+  private readonly opening: Promise<FileHandle>;
+  private flushing: Promise<void>;
+  // Bytes taken so far (hashed, and written or about to be), counted from the start of the file.
+  received: number;
 
+  // The file opens while the first bytes arrive: the body is read from its first byte, so a connection cut early
+  // still leaves what did arrive to carry on from; a failed open is reported by the first flush.
   constructor(
-    private readonly handle: FileHandle,
-    private readonly hash: Hash,
+    openFile: () => Promise<FileHandle>,
+    private hash: Hash,
+    from: number,
     private readonly onChunk: (bytes: number) => void,
   ) {
-    super();
+    this.position = from;
+    this.received = from;
+    this.opening = openFile();
+    this.flushing = this.opening.then(() => undefined);
+    this.flushing.catch(() => undefined);
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  handle(): Promise<FileHandle> {
+    return this.opening;
+  }
+
+  async close(): Promise<void> {
+    await this.opening.then((handle) => handle.close()).catch(() => undefined);
+  }
+
+  // Returns the write it started when enough has gathered, so the caller can wait before taking more.
+  take(chunk: Buffer): Promise<void> | undefined {
     this.hash.update(chunk);
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
+    this.received += chunk.length;
     this.onChunk(chunk.length);
-    if (this.pendingBytes < FLUSH_BYTES) {
-      callback();
-      return;
-    }
-    this.flush().then(() => callback(), callback);
+    return this.pendingBytes >= FLUSH_BYTES ? this.flush() : undefined;
   }
 
-  override _final(callback: (error?: Error | null) => void): void {
-    this.flush().then(() => callback(), callback);
-  }
-
-  private async flush(): Promise<void> {
-    let buffers = this.pending;
+  flush(): Promise<void> {
+    const buffers = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
+    this.flushing = this.flushing.then(() => this.writeAll(buffers));
+    return this.flushing;
+  }
+
+  // The server sent the whole object where a range was asked: drop what is there and hash from the first byte.
+  async restart(hash: Hash): Promise<void> {
+    await this.flushing;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.position = 0;
+    this.received = 0;
+    this.hash = hash;
+    await (await this.opening).truncate(0);
+  }
+
+  private async writeAll(buffers: Buffer[]): Promise<void> {
+    const handle = await this.opening;
     // writev may write less than asked (rare on regular files); the rest goes in the next call.
     while (buffers.length > 0) {
-      const { bytesWritten } = await this.handle.writev(buffers);
-      this.written += bytesWritten;
+      const { bytesWritten } = await handle.writev(buffers, this.position);
+      this.position += bytesWritten;
       buffers = dropBytes(buffers, bytesWritten);
     }
   }
@@ -63,13 +94,64 @@ function dropBytes(buffers: Buffer[], count: number): Buffer[] {
   return rest;
 }
 
+function prematureClose(): Error {
+  return Object.assign(new Error('The connection closed before the whole object arrived'), { code: 'ECONNRESET' });
+}
+
+function cancelledRead(): Error {
+  return Object.assign(new Error('The download was cancelled'), { name: 'AbortError', code: 'ABORT_ERR' });
+}
+
+// Feeds a response body into the writer and flushes it; listening to the body directly is cheaper than a pipeline
+// and a Writable per file. Rejects with the body's error, a premature close, or a cancel (which destroys the body).
+export function receiveBody(body: Readable, writer: PartWriter, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let ended = false;
+    function finish(error?: unknown): void {
+      if (settled) return;
+      settled = true;
+      body.off('data', onData).off('end', onEnd).off('error', finish).off('close', onClose);
+      signal?.removeEventListener('abort', onAbort);
+      if (error === undefined) {
+        resolve();
+        return;
+      }
+      body.destroy();
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    function onData(chunk: Buffer): void {
+      const writing = writer.take(chunk);
+      if (!writing) return;
+      body.pause();
+      writing.then(() => settled || body.resume(), finish);
+    }
+    function onEnd(): void {
+      ended = true;
+      writer.flush().then(() => finish(), finish);
+    }
+    function onClose(): void {
+      if (!ended) finish(body.errored ?? prematureClose());
+    }
+    function onAbort(): void {
+      finish(cancelledRead());
+    }
+    if (signal?.aborted) return finish(cancelledRead());
+    if (body.errored) return finish(body.errored);
+    if (body.destroyed) return finish(prematureClose());
+    signal?.addEventListener('abort', onAbort, { once: true });
+    body.on('data', onData).once('end', onEnd).once('error', finish).once('close', onClose);
+  });
+}
+
 function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 
-// Opens the .part for writing; the folder is made only when missing, which saves a call per file in a warm cache.
-export async function openPart(path: string, append: boolean, makeFolder: () => Promise<unknown>): Promise<FileHandle> {
-  const flags = append ? 'a' : 'w';
+// Opens the .part for writing at chosen positions (kept bytes when resuming, else empty); the folder is made only when
+// missing, which saves a call per file in a warm cache.
+export async function openPart(path: string, resume: boolean, makeFolder: () => Promise<unknown>): Promise<FileHandle> {
+  const flags = resume ? 'r+' : 'w';
   try {
     return await open(path, flags);
   } catch (error) {
