@@ -69,7 +69,3 @@ export async function submitBatch(id: string): Promise<void> {
   batchUpdated(result.value.batch);
   update(id, { busy: null, opened: null, submitted: { state: result.value.state, message: result.value.message } });
 }
-
-export function dismissError(id: string): void {
-  update(id, { error: null });
-}

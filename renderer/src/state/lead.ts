@@ -58,12 +58,8 @@ export function progressOf(entries: Readonly<Record<string, ProgressEntry>>, pro
   return entries[project] ?? EMPTY_PROGRESS;
 }
 
-async function invoke<K extends CommandName>(name: K, request: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
-  return await ferry().invoke(name, request);
-}
-
 export async function loadProjects(): Promise<void> {
-  const result = await invoke('lead.projects.list', {});
+  const result = await ferry().invoke('lead.projects.list', {});
   if (!result.ok) {
     useLead.setState({ projects: { ...useLead.getState().projects, loaded: true, error: result.error } });
     return;
@@ -73,7 +69,7 @@ export async function loadProjects(): Promise<void> {
 }
 
 export async function loadProject(name: string): Promise<void> {
-  const result = await invoke('lead.project.get', { project: name });
+  const result = await ferry().invoke('lead.project.get', { project: name });
   const { projectByName, projectErrors } = useLead.getState();
   if (result.ok) {
     const { [name]: _gone, ...otherErrors } = projectErrors;
@@ -92,14 +88,14 @@ function setProgress(project: string, patch: Partial<ProgressEntry>): void {
 export async function refreshProgress(project: string, region?: string): Promise<void> {
   if (progressOf(useLead.getState().progress, project).loading) return;
   setProgress(project, { loading: true });
-  const result = await invoke('lead.progress', region ? { project, region } : { project });
+  const result = await ferry().invoke('lead.progress', region ? { project, region } : { project });
   if (result.ok) setProgress(project, { loading: false, detail: result.value, error: null, receivedAt: Date.now(), scope: region ?? null });
   else setProgress(project, { loading: false, error: result.error });
 }
 
 async function perform<A extends ActionName, K extends CommandName>(action: A, name: K, request: CommandRequest<K>): Promise<Result<CommandResponse<K>>> {
   useLead.setState({ [action]: { state: 'working' } } as Partial<LeadStore>);
-  const result = await invoke(name, request);
+  const result = await ferry().invoke(name, request);
   useLead.setState({ [action]: result.ok ? { state: 'done', value: result.value } : { state: 'failed', error: result.error } } as Partial<LeadStore>);
   return result;
 }
@@ -135,7 +131,7 @@ export async function changeClaim(target: ClaimTarget, to: string | null, reason
   const where = { region: target.region, batch: target.batch };
   useLead.setState({ claim: { state: 'working', ...where } });
   const request = { project: target.project, region: target.region, batch: target.batch, ...(reason ? { reason } : {}) };
-  const result = to === null ? await invoke('lead.claims.release', request) : await invoke('lead.claims.reassign', { ...request, to });
+  const result = to === null ? await ferry().invoke('lead.claims.release', request) : await ferry().invoke('lead.claims.reassign', { ...request, to });
   useLead.setState({ claim: result.ok ? { state: 'done', value: result.value, ...where } : { state: 'failed', error: result.error, ...where } });
   await refreshProgress(target.project, progressOf(useLead.getState().progress, target.project).scope ?? undefined);
   return result.ok;

@@ -95,8 +95,7 @@ export function hrefForBatch(id: string): string {
 }
 
 export function navigate(route: Exclude<Route, 'batch'>): void {
-  if (window.location.hash !== hrefFor(route)) window.location.hash = hrefFor(route);
-  arrive(locationFromHash(hrefFor(route)));
+  goTo(hrefFor(route));
 }
 
 export function openBatch(id: string): void {

@@ -23,8 +23,7 @@ export async function loadWorkspace(): Promise<void> {
 
 export function workspaceSaved(view: ConfigView): void {
   const info = useWorkspace.getState().info;
-  const configured = view.exists && view.problems.length === 0;
-  useWorkspace.setState({ view, info: info ? { ...info, configured } : info });
+  useWorkspace.setState({ view, info: info ? { ...info, configured: isConfigured(view) } : info });
 }
 
 export function isConfigured(view: ConfigView | null): boolean {

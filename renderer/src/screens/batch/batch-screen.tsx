@@ -2,11 +2,13 @@
 import { useEffect, useRef, useState } from 'react';
 import type { BatchView } from '../../../../shared/api.ts';
 import type { FerryErrorShape } from '../../../../shared/result.ts';
-import { CrossIcon, WarningIcon } from '../../shell/icons.tsx';
+import { WarningIcon } from '../../shell/icons.tsx';
 import { ferry } from '../../bridge/ferry.ts';
 import { batchUpdated, useBatches } from '../../state/batches.ts';
-import { fullDate, relativeTime, shortDateTime, useClock } from '../../state/clock.ts';
+import { fullDate, shortDateTime } from '../../state/clock.ts';
 import { hrefFor } from '../../state/route.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 import { ProgressBar, shortBatchId, StatusPill } from './batch-parts.tsx';
 import { ArrowLeftIcon } from './icons.tsx';
 import { ProdigyPanel } from './prodigy-panel.tsx';
@@ -49,7 +51,6 @@ function AnswerMeter({ batch }: { readonly batch: BatchView }) {
 }
 
 function Details({ batch }: { readonly batch: BatchView }) {
-  const now = useClock((s) => s.now);
   return (
     <section className="card details-card" aria-labelledby="details-title">
       <h2 id="details-title" className="details-title">
@@ -67,7 +68,7 @@ function Details({ batch }: { readonly batch: BatchView }) {
         <dt>Claim ends</dt>
         <dd>{batch.leaseUntil ? fullDate(batch.leaseUntil) : '—'}</dd>
         <dt>Last sync</dt>
-        <dd>{batch.lastSyncAt ? <time dateTime={batch.lastSyncAt} title={fullDate(batch.lastSyncAt)}>{relativeTime(batch.lastSyncAt, now)}</time> : 'Not yet'}</dd>
+        <dd>{batch.lastSyncAt ? <RelativeTime iso={batch.lastSyncAt} /> : 'Not yet'}</dd>
       </dl>
     </section>
   );
@@ -153,13 +154,7 @@ export function BatchScreen({ id }: { readonly id: string }) {
           <h1 id="batch-title">{id}</h1>
         </header>
         {error ? (
-          <div className="banner banner-error" role="alert">
-            <CrossIcon className="banner-icon" />
-            <div className="banner-body">
-              <p className="banner-title">Ferry could not show this batch</p>
-              <p>{error.message}</p>
-            </div>
-          </div>
+          <ErrorBanner title="Ferry could not show this batch" error={error} />
         ) : (
           <div className="card table-loading" aria-busy="true" />
         )}

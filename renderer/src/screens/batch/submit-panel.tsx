@@ -1,26 +1,17 @@
 // Submit: hand the batch's answers to the bucket, asking first when tasks are still unanswered.
 import { useCallback, useState } from 'react';
 import type { BatchView } from '../../../../shared/api.ts';
-import { CheckIcon, CrossIcon, WarningIcon } from '../../shell/icons.tsx';
+import { CheckIcon, WarningIcon } from '../../shell/icons.tsx';
 import { hrefFor } from '../../state/route.ts';
 import { sessionOf, submitBatch, useBatchSessions } from '../../state/batch-sessions.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { ConfirmDialog } from './confirm-dialog.tsx';
 import { UploadIcon } from './icons.tsx';
 
 function Outcome({ batch }: { readonly batch: BatchView }) {
   const session = useBatchSessions((s) => sessionOf(s.byId, batch.id));
   const error = session.error?.action === 'submit' ? session.error.error : null;
-  if (error) {
-    return (
-      <div className="banner banner-error" role="alert" data-testid="submit-error">
-        <CrossIcon className="banner-icon" />
-        <div className="banner-body">
-          <p className="banner-title">Not submitted</p>
-          <p>{error.message}</p>
-        </div>
-      </div>
-    );
-  }
+  if (error) return <ErrorBanner title="Not submitted" error={error} testId="submit-error" />;
   // The core may have finished publishing since the submit answered "queued"; the batch's status is the truth.
   if (batch.status === 'submitted') {
     return (

@@ -1,7 +1,7 @@
 // A region's annotators: when each was last heard from, answers still on their laptop, what they hold and submitted.
 import type { AnnotatorProgress } from '../../../../shared/lead.ts';
-import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
 import { hrefForLead } from '../../state/route.ts';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 import { ChevronRightIcon } from '../batch/icons.tsx';
 import { formatCount } from './lead-parts.tsx';
 
@@ -12,13 +12,11 @@ const SOURCE_TEXT: Readonly<Record<AnnotatorProgress['lastSeenSource'], string>>
   none: '',
 };
 
-function LastSeen({ person, now }: { readonly person: AnnotatorProgress; readonly now: number }) {
+function LastSeen({ person }: { readonly person: AnnotatorProgress }) {
   if (!person.lastSeen) return <span className="cell-faint">Never</span>;
   return (
     <>
-      <time dateTime={person.lastSeen} title={fullDate(person.lastSeen)}>
-        {relativeTime(person.lastSeen, now)}
-      </time>
+      <RelativeTime iso={person.lastSeen} />
       <span className="cell-sub">{SOURCE_TEXT[person.lastSeenSource]}</span>
     </>
   );
@@ -30,7 +28,6 @@ export type AnnotatorRow = { readonly region: string; readonly person: Annotator
 type Props = { readonly project: string; readonly where: string | null; readonly rows: readonly AnnotatorRow[]; readonly selected: string | null };
 
 export function AnnotatorsTable({ project, where, rows, selected }: Props) {
-  const now = useClock((s) => s.now);
   return (
     <section className="card table-card" aria-labelledby="annotators-title">
       <div className="card-head">
@@ -73,7 +70,7 @@ export function AnnotatorsTable({ project, where, rows, selected }: Props) {
                 </td>
                 {!where && <td className="mono">{region}</td>}
                 <td className="cell-sync">
-                  <LastSeen person={p} now={now} />
+                  <LastSeen person={p} />
                 </td>
                 <td className="cell-num" data-testid="waiting">
                   {p.waiting > 0 ? <span className="cell-warning">{formatCount(p.waiting)}</span> : '0'}

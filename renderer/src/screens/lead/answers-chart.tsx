@@ -9,11 +9,12 @@ type Point = { readonly day: string; readonly label: string; readonly accept: nu
 const DAY_MS = 86_400_000;
 const MIN_DAYS = 14;
 const MAX_DAYS = 90;
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 const dayLabel = new Intl.DateTimeFormat('en', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
 // Every day from the first with answers (at least two weeks back, at most 90 days) to today, zeros filled in.
 export function dailySeries(days: readonly DayCount[], today: Date): Point[] {
-  const known = new Map(days.filter((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.day)).map((d) => [d.day, d]));
+  const known = new Map(days.filter((d) => ISO_DAY.test(d.day)).map((d) => [d.day, d]));
   const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
   const first = [...known.keys()].sort()[0];
   const span = first ? Math.round((end - Date.parse(`${first}T00:00:00Z`)) / DAY_MS) + 1 : MIN_DAYS;
@@ -49,7 +50,7 @@ export function AnswersChart({ days, now }: { readonly days: readonly DayCount[]
   const series = dailySeries(days, now);
   const today = series[series.length - 1]!;
   const total = series.reduce((n, p) => n + p.total, 0);
-  const undated = days.filter((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d.day)).reduce((n, d) => n + d.total, 0);
+  const undated = days.filter((d) => !ISO_DAY.test(d.day)).reduce((n, d) => n + d.total, 0);
   return (
     <section className="card chart-card" aria-labelledby="chart-title" data-testid="answers-chart" data-today={today.total}>
       <div className="chart-head">

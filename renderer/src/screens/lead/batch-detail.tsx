@@ -1,7 +1,8 @@
 // One batch of the drill-down: its state, holder, lease and answers; on a stale claim, Release and Reassign to….
 import type { ReactNode } from 'react';
 import type { BatchProgress, RegionProgress } from '../../../../shared/lead.ts';
-import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
+import { useClock } from '../../state/clock.ts';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 import { ClaimActions, ClaimOutcome } from './claim-actions.tsx';
 import { AnswerKindItems, BatchStatePill } from './lead-parts.tsx';
 import { StaleReasons } from './stale-claims.tsx';
@@ -12,15 +13,6 @@ function Row({ label, children }: { readonly label: string; readonly children: R
       <dt>{label}</dt>
       <dd>{children}</dd>
     </div>
-  );
-}
-
-function At({ iso, now }: { readonly iso: string | null; readonly now: number }) {
-  if (!iso) return <span className="cell-faint">—</span>;
-  return (
-    <time dateTime={iso} title={fullDate(iso)}>
-      {relativeTime(iso, now)}
-    </time>
   );
 }
 
@@ -47,13 +39,13 @@ export function BatchDetail({ project, batch, region }: { readonly project: stri
         <Row label="Region">{batch.region}</Row>
         <Row label="Claimed by">{batch.holder ?? <span className="cell-faint">Nobody</span>}</Row>
         <Row label="Claimed">
-          <At iso={batch.claimedAt} now={now} />
+          <RelativeTime iso={batch.claimedAt} missing="—" />
         </Row>
         {batch.status === 'claimed' && (
           <Row label="Lease until">
             <span className={batch.leaseUntil && Date.parse(batch.leaseUntil) < now ? 'cell-danger' : undefined}>
               {batch.leaseUntil && Date.parse(batch.leaseUntil) < now && 'ended '}
-              <At iso={batch.leaseUntil} now={now} />
+              <RelativeTime iso={batch.leaseUntil} missing="—" />
             </span>
           </Row>
         )}

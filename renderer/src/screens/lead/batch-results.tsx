@@ -151,7 +151,7 @@ export function RerankResult({ result }: { readonly result: RerankView }) {
         <Stat label="Kept (claimed)" value={result.kept.length} />
       </dl>
       <CreatedList created={result.created} />
-      <Notes notes={[...result.notes, ...(result.lostRaces > 0 ? [`Another lead changed the batches meanwhile; Ferry planned again ${plural(result.lostRaces, 'time')}.`] : [])]} />
+      <Notes notes={[...result.notes, ...raceNote(result.lostRaces, [])]} />
     </div>
   );
 }

@@ -5,7 +5,7 @@ import { forgetOutcome, useLead } from '../../state/lead.ts';
 import { CheckIcon } from '../../shell/icons.tsx';
 import { CreateBatchesCard } from './create-batches-card.tsx';
 import { RefillCard, RerankCard } from './keep-going-cards.tsx';
-import { ProjectFrame, useProject } from './project-frame.tsx';
+import { ProjectFrame } from './project-frame.tsx';
 
 function Created({ name }: { readonly name: string }) {
   const created = useLead((s) => (s.create.state === 'done' && s.create.value.project.name === name ? s.create.value : null));
@@ -54,7 +54,8 @@ function PoolCard({ project }: { readonly project: Project }) {
 }
 
 export function BatchToolsScreen({ name }: { readonly name: string }) {
-  const { project } = useProject(name);
+  // ProjectFrame loads the project; this screen only reads it.
+  const project = useLead((s) => s.projectByName[name]);
   useEffect(() => {
     forgetOutcome('batches');
     forgetOutcome('refill');

@@ -63,3 +63,11 @@ export function placeBatchingError(error: FerryErrorShape): BatchingField | null
   if (/--count/.test(m)) return 'count';
   return null;
 }
+
+// The form's own errors plus the core's refusal placed on its field; `unplaced` when it belongs above the form.
+export function withCoreError(errors: BatchingErrors, outcome: { readonly state: string; readonly error?: FerryErrorShape }): { shown: BatchingErrors; unplaced: boolean } {
+  if (outcome.state !== 'failed' || !outcome.error) return { shown: errors, unplaced: false };
+  const placed = placeBatchingError(outcome.error);
+  if (!placed) return { shown: errors, unplaced: true };
+  return { shown: { ...errors, [placed]: [...(errors[placed] ?? []), outcome.error.message] }, unplaced: false };
+}

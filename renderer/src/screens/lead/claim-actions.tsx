@@ -3,7 +3,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { changeClaim, forgetOutcome, useLead, type ClaimTarget } from '../../state/lead.ts';
 import { CheckIcon } from '../../shell/icons.tsx';
-import { ErrorBanner } from './lead-parts.tsx';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 
 type Mode = 'release' | 'reassign';
 type Props = { readonly target: ClaimTarget; readonly holder: string; readonly annotators: readonly string[] };

@@ -2,11 +2,11 @@
 import { useState, type FormEvent } from 'react';
 import type { Project } from '../../../../shared/project.ts';
 import { createBatches, forgetOutcome, useLead } from '../../state/lead.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { SelectField } from '../../ui/field.tsx';
 import { CreateResult } from './batch-results.tsx';
-import { checkBatching, EMPTY_BATCHING, placeBatchingError, wholeNumber, type BatchingErrors, type BatchingForm } from './batching-model.ts';
+import { checkBatching, EMPTY_BATCHING, wholeNumber, withCoreError, type BatchingErrors, type BatchingForm } from './batching-model.ts';
 import { NumberField } from './lead-fields.tsx';
-import { ErrorBanner } from './lead-parts.tsx';
 import { StrategyFields } from './strategy-fields.tsx';
 
 export function CreateBatchesCard({ project }: { readonly project: Project }) {
@@ -17,8 +17,7 @@ export function CreateBatchesCard({ project }: { readonly project: Project }) {
   const [errors, setErrors] = useState<BatchingErrors>({});
   const outcome = useLead((s) => s.batches);
   const working = outcome.state === 'working';
-  const placed = outcome.state === 'failed' ? placeBatchingError(outcome.error) : null;
-  const shown: BatchingErrors = outcome.state === 'failed' && placed ? { ...errors, [placed]: [...(errors[placed] ?? []), outcome.error.message] } : errors;
+  const { shown, unplaced } = withCoreError(errors, outcome);
 
   async function submit(event: FormEvent) {
     event.preventDefault();
@@ -48,7 +47,7 @@ export function CreateBatchesCard({ project }: { readonly project: Project }) {
           <NumberField id="cb-size" label="Batch size" value={size} hint="Tasks per batch." errors={shown.size} onChange={setSize} />
         </div>
         <StrategyFields idPrefix="cb" form={form} errors={shown} onChange={change} />
-        {outcome.state === 'failed' && !placed && <ErrorBanner title="No batches were created" error={outcome.error} testId="create-error" />}
+        {unplaced && outcome.state === 'failed' && <ErrorBanner title="No batches were created" error={outcome.error} testId="create-error" />}
         <div className="tool-actions">
           <button type="submit" className="button button-primary" disabled={working} aria-busy={working || undefined}>
             {working ? 'Creating batches…' : 'Create batches'}

@@ -2,20 +2,12 @@
 // after a new model round (claimed batches are never touched).
 import { useState, type FormEvent } from 'react';
 import type { Project } from '../../../../shared/project.ts';
-import type { FerryErrorShape } from '../../../../shared/result.ts';
 import { forgetOutcome, refillBatches, rerankBatches, useLead } from '../../state/lead.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { RefillResult, RerankResult } from './batch-results.tsx';
-import { checkBatching, EMPTY_BATCHING, placeBatchingError, wholeNumber, type BatchingErrors, type BatchingForm } from './batching-model.ts';
+import { checkBatching, EMPTY_BATCHING, wholeNumber, withCoreError, type BatchingErrors, type BatchingForm } from './batching-model.ts';
 import { NumberField } from './lead-fields.tsx';
-import { ErrorBanner } from './lead-parts.tsx';
 import { StrategyFields } from './strategy-fields.tsx';
-
-function withCoreError(errors: BatchingErrors, outcome: { readonly state: string; readonly error?: FerryErrorShape }): { shown: BatchingErrors; unplaced: boolean } {
-  if (outcome.state !== 'failed' || !outcome.error) return { shown: errors, unplaced: false };
-  const placed = placeBatchingError(outcome.error);
-  if (!placed) return { shown: errors, unplaced: true };
-  return { shown: { ...errors, [placed]: [...(errors[placed] ?? []), outcome.error.message] }, unplaced: false };
-}
 
 export function RefillCard({ project }: { readonly project: Project }) {
   const [perRegion, setPerRegion] = useState('3');

@@ -28,35 +28,6 @@ export function RefreshIcon(props: IconProps) {
   );
 }
 
-export function UsersIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <circle cx="9" cy="8.5" r="3" />
-      <path d="M3.5 19a5.5 5.5 0 0 1 11 0" />
-      <path d="M15.5 5.8a3 3 0 0 1 0 5.4M17.5 14.2A5.5 5.5 0 0 1 20.5 19" />
-    </Svg>
-  );
-}
-
-export function LayersIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <path d="M12 4l8.5 4.5L12 13 3.5 8.5z" />
-      <path d="M3.5 12.5L12 17l8.5-4.5" />
-      <path d="M3.5 16.5L12 21l8.5-4.5" />
-    </Svg>
-  );
-}
-
-export function ClockAlertIcon(props: IconProps) {
-  return (
-    <Svg {...props}>
-      <circle cx="12" cy="12" r="8.5" />
-      <path d="M12 7.5V12l3 2" />
-    </Svg>
-  );
-}
-
 export function CheckCircleIcon(props: IconProps) {
   return (
     <Svg {...props}>

@@ -1,8 +1,6 @@
-// Pieces every lead screen uses: batch-state pills and stacked bars, counts, chips, breadcrumbs, error banners.
+// Pieces every lead screen uses: batch-state pills and stacked bars, counts, chips, breadcrumbs.
 import { useEffect, useState } from 'react';
 import { BATCH_STATES, type BatchCounts, type BatchState } from '../../../../shared/lead.ts';
-import type { FerryErrorShape } from '../../../../shared/result.ts';
-import { CrossIcon } from '../../shell/icons.tsx';
 import { ChevronIcon } from './lead-icons.tsx';
 
 export const BATCH_STATE_TEXT: Readonly<Record<BatchState, string>> = {
@@ -53,19 +51,6 @@ export function StateBar({ counts, size = 'md' }: { readonly counts: BatchCounts
   );
 }
 
-export function StateLegend() {
-  return (
-    <ul className="state-legend" aria-label="Batch states">
-      {BATCH_STATES.map((s) => (
-        <li key={s} data-state={s}>
-          <span className="state-swatch" aria-hidden="true" />
-          {BATCH_STATE_TEXT[s]}
-        </li>
-      ))}
-    </ul>
-  );
-}
-
 // The states a region's batches are in, with their numbers: the legend of its stacked bar.
 export function StateCounts({ counts }: { readonly counts: BatchCounts }) {
   return (
@@ -107,23 +92,6 @@ export function Breadcrumbs({ items }: { readonly items: readonly Crumb[] }) {
         ))}
       </ol>
     </nav>
-  );
-}
-
-export function ErrorBanner({ title, error, testId, onDismiss }: { readonly title: string; readonly error: FerryErrorShape; readonly testId?: string; readonly onDismiss?: () => void }) {
-  return (
-    <div className="banner banner-error" role="alert" data-testid={testId} data-code={error.code}>
-      <CrossIcon className="banner-icon" />
-      <div className="banner-body">
-        <p className="banner-title">{title}</p>
-        <p>{error.message}</p>
-      </div>
-      {onDismiss && (
-        <button type="button" className="button button-quiet banner-dismiss" onClick={onDismiss}>
-          Dismiss
-        </button>
-      )}
-    </div>
   );
 }
 

@@ -1,25 +1,13 @@
 // New project: name, recipe, labels, regions, batch size, lease; each problem is shown next to its field.
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { RECIPES, RECIPES_WITH_MODEL } from '../../../../shared/project.ts';
 import { createProject, useLead } from '../../state/lead.ts';
 import { goTo, hrefForLead } from '../../state/route.ts';
 import { SelectField, TextField } from '../../ui/field.tsx';
+import { FormSection } from '../../ui/form-section.tsx';
 import { NumberField, TextAreaField } from './lead-fields.tsx';
 import { Breadcrumbs, Chips } from './lead-parts.tsx';
 import { checkNewProject, EMPTY_FORM, errorsFromCore, splitList, type FormErrors, type NewProjectForm, type ProjectField } from './new-project-model.ts';
-
-function Section({ title, description, children }: { readonly title: string; readonly description: string; readonly children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return (
-    <fieldset className="card form-section" aria-labelledby={id}>
-      <div className="form-section-head">
-        <h2 id={id}>{title}</h2>
-        <p>{description}</p>
-      </div>
-      <div className="form-section-body">{children}</div>
-    </fieldset>
-  );
-}
 
 const RECIPE_OPTIONS = RECIPES.filter((r) => r !== 'review').map((r) => ({ value: r, label: r }));
 
@@ -85,23 +73,23 @@ export function NewProjectScreen() {
       </header>
       <form className="settings-layout" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="new-project-title">
         <div className="settings-fields">
-          <Section title="Project" description="The name every batch, claim and answer of this project is filed under.">
+          <FormSection title="Project" description="The name every batch, claim and answer of this project is filed under.">
             <TextField id="name" label="Name" value={form.name} placeholder="reviews-2026" monospace autoFocus hint={'Letters, digits, ".", "_" or "-". It cannot be changed later.'} errors={errors.name} onChange={set('name')} />
             <TextField id="dataset" label="Prodigy dataset" optional value={form.dataset} placeholder={form.name || 'same as the name'} monospace hint="Where annotators' answers are saved in Prodigy. Defaults to the project name." errors={errors.dataset} onChange={set('dataset')} />
-          </Section>
-          <Section title="Annotation" description="What annotators see in Prodigy.">
+          </FormSection>
+          <FormSection title="Annotation" description="What annotators see in Prodigy.">
             <SelectField id="recipe" label="Recipe" value={form.recipe} options={RECIPE_OPTIONS} hint="The Prodigy recipe every batch of this project opens with." errors={errors.recipe} onChange={set('recipe')} />
             {needsModel && <TextField id="model" label="spaCy pipeline" optional value={form.model} placeholder="blank:en" monospace hint="The tokenizer the recipe uses; blank:en when empty." errors={errors.model} onChange={set('model')} />}
             <TextField id="labels" label="Labels" value={form.labels} placeholder="POSITIVE, NEGATIVE" hint="Separated by commas, in the order annotators should see them." errors={errors.labels} onChange={set('labels')} />
-          </Section>
-          <Section title="Regions and batches" description="Who works on it, and how work is handed out.">
+          </FormSection>
+          <FormSection title="Regions and batches" description="Who works on it, and how work is handed out.">
             <TextField id="regions" label="Regions" value={form.regions} placeholder="emea, apac" monospace hint="The regional teams that annotate this project, separated by commas." errors={errors.regions} onChange={set('regions')} />
             <div className="field-row">
               <NumberField id="batchSize" label="Batch size" value={form.batchSize} hint="Tasks in one batch." errors={errors.batchSize} onChange={set('batchSize')} />
               <NumberField id="leaseDays" label="Lease (days)" value={form.leaseDays} hint="How long a claim holds before it can be freed." errors={errors.leaseDays} onChange={set('leaseDays')} />
             </div>
-          </Section>
-          <Section title="Pool" description="Where batches take their tasks from. You can also name a pool file when you create batches.">
+          </FormSection>
+          <FormSection title="Pool" description="Where batches take their tasks from. You can also name a pool file when you create batches.">
             <TextAreaField
               id="pool"
               label="Pool sources"
@@ -113,7 +101,7 @@ export function NewProjectScreen() {
               errors={errors.pool}
               onChange={set('pool')}
             />
-          </Section>
+          </FormSection>
         </div>
         <aside className="settings-side" aria-label="Create the project">
           <div className="card action-card">

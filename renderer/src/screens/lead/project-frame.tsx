@@ -2,7 +2,8 @@
 import { useEffect, type ReactNode } from 'react';
 import { loadProject, useLead } from '../../state/lead.ts';
 import { hrefForLead } from '../../state/route.ts';
-import { Breadcrumbs, Chips, ErrorBanner, plural } from './lead-parts.tsx';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { Breadcrumbs, Chips, plural } from './lead-parts.tsx';
 
 type Tab = 'dashboard' | 'batches';
 
@@ -11,7 +12,7 @@ const TABS: ReadonlyArray<{ readonly tab: Tab; readonly label: string }> = [
   { tab: 'batches', label: 'Batches' },
 ];
 
-export function useProject(name: string) {
+function useProject(name: string) {
   const project = useLead((s) => s.projectByName[name]);
   const error = useLead((s) => s.projectErrors[name]);
   useEffect(() => {

@@ -2,12 +2,13 @@
 import { useEffect } from 'react';
 import type { ProjectSummary } from '../../../../shared/lead.ts';
 import { WarningIcon } from '../../shell/icons.tsx';
-import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
 import { loadProjects, useLead } from '../../state/lead.ts';
 import { hrefForLead } from '../../state/route.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 import { ChevronRightIcon } from '../batch/icons.tsx';
 import { FolderIcon, PlusIcon } from './lead-icons.tsx';
-import { Chips, ErrorBanner } from './lead-parts.tsx';
+import { Chips } from './lead-parts.tsx';
 
 function NewProjectLink() {
   return (
@@ -19,7 +20,6 @@ function NewProjectLink() {
 }
 
 function ProjectRow({ project }: { readonly project: ProjectSummary }) {
-  const now = useClock((s) => s.now);
   return (
     <tr className="batch-row lead-row" data-project={project.name}>
       <td>
@@ -37,9 +37,7 @@ function ProjectRow({ project }: { readonly project: ProjectSummary }) {
       </td>
       <td className="cell-num">{project.batchSize}</td>
       <td className="cell-sync">
-        <time dateTime={project.createdAt} title={fullDate(project.createdAt)}>
-          {relativeTime(project.createdAt, now)}
-        </time>
+        <RelativeTime iso={project.createdAt} />
         <span className="cell-sub">by {project.createdBy}</span>
       </td>
       <td className="cell-go" aria-hidden="true">

@@ -3,10 +3,11 @@ import { useEffect, useMemo, useState } from 'react';
 import { BATCH_STATES, type BatchProgress, type BatchState, type RegionProgress } from '../../../../shared/lead.ts';
 import { progressOf, refreshProgress, useLead } from '../../state/lead.ts';
 import { hrefForLead } from '../../state/route.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { AnnotatorsTable } from './annotators-table.tsx';
 import { BatchDetail } from './batch-detail.tsx';
 import { BatchList } from './batch-list.tsx';
-import { AnswerKindItems, BATCH_STATE_TEXT, Breadcrumbs, ErrorBanner, formatCount, plural, StateBar, StateCounts } from './lead-parts.tsx';
+import { AnswerKindItems, BATCH_STATE_TEXT, Breadcrumbs, formatCount, plural, StateBar, StateCounts } from './lead-parts.tsx';
 import { RefreshControl } from './refresh-control.tsx';
 
 type Filter = 'all' | 'stale' | BatchState;

@@ -1,7 +1,8 @@
 // Stale claims: batches whose lease has passed or whose holder has gone quiet, each with Release and Reassign to….
 import type { RegionProgress, StaleClaim, StaleReason } from '../../../../shared/lead.ts';
-import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
+import { useClock } from '../../state/clock.ts';
 import { hrefForLead } from '../../state/route.ts';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 import { ClaimActions, ClaimOutcome } from './claim-actions.tsx';
 import { CheckCircleIcon } from './lead-icons.tsx';
 
@@ -10,15 +11,6 @@ export const STALE_TEXT: Readonly<Record<StaleReason, string>> = {
   'no-heartbeat': 'No word from the app',
   'heartbeat-old': 'App silent',
 };
-
-function When({ iso, now }: { readonly iso: string | null; readonly now: number }) {
-  if (!iso) return <span className="cell-faint">Never</span>;
-  return (
-    <time dateTime={iso} title={fullDate(iso)}>
-      {relativeTime(iso, now)}
-    </time>
-  );
-}
 
 export function StaleReasons({ reasons }: { readonly reasons: readonly StaleReason[] }) {
   return (
@@ -48,10 +40,10 @@ function StaleRow({ project, row, annotators }: { readonly project: string; read
       <td>{row.annotator}</td>
       <td className={expired ? 'cell-danger' : undefined}>
         {expired && 'ended '}
-        <When iso={row.leaseUntil} now={now} />
+        <RelativeTime iso={row.leaseUntil} missing="Never" />
       </td>
       <td>
-        <When iso={row.lastSeen ?? row.renewedAt ?? row.claimedAt} now={now} />
+        <RelativeTime iso={row.lastSeen ?? row.renewedAt ?? row.claimedAt} missing="Never" />
       </td>
       <td>
         <StaleReasons reasons={row.reasons} />

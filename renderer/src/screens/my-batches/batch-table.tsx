@@ -3,18 +3,11 @@ import { useEffect, useRef } from 'react';
 import type { BatchView, ProgressEvent } from '../../../../shared/api.ts';
 import { PullProgress, ProgressBar, shortBatchId, StatusPill } from '../batch/batch-parts.tsx';
 import { ChevronRightIcon } from '../batch/icons.tsx';
-import { fullDate, relativeTime, useClock } from '../../state/clock.ts';
 import { hrefForBatch, returnedTo, useRoute } from '../../state/route.ts';
+import { RelativeTime } from '../../ui/relative-time.tsx';
 
 function LastSync({ batch }: { readonly batch: BatchView }) {
-  const now = useClock((s) => s.now);
-  if (batch.lastSyncAt) {
-    return (
-      <time dateTime={batch.lastSyncAt} title={fullDate(batch.lastSyncAt)}>
-        {relativeTime(batch.lastSyncAt, now)}
-      </time>
-    );
-  }
+  if (batch.lastSyncAt) return <RelativeTime iso={batch.lastSyncAt} />;
   if (batch.unpublished > 0) return <span className="cell-warning">{batch.unpublished} not in S3 yet</span>;
   return <span className="cell-faint">Not yet</span>;
 }

@@ -4,6 +4,7 @@ import { CrossIcon, InboxIcon } from '../../shell/icons.tsx';
 import { dismissClaimProblem, getMyBatch, loadBatches, sortedBatches, useBatches } from '../../state/batches.ts';
 import { hrefFor } from '../../state/route.ts';
 import { isConfigured, useWorkspace } from '../../state/workspace.ts';
+import { ErrorBanner } from '../../ui/error-banner.tsx';
 import { StandinNotice } from '../batch/batch-parts.tsx';
 import { DownloadIcon, InfoIcon } from '../batch/icons.tsx';
 import { BatchTable } from './batch-table.tsx';
@@ -91,15 +92,7 @@ function EmptyState({ configured }: { readonly configured: boolean }) {
 function LoadError() {
   const error = useBatches((s) => s.loadError);
   if (!error) return null;
-  return (
-    <div className="banner banner-error" role="alert">
-      <CrossIcon className="banner-icon" />
-      <div className="banner-body">
-        <p className="banner-title">Ferry could not list your batches</p>
-        <p>{error.message}</p>
-      </div>
-    </div>
-  );
+  return <ErrorBanner title="Ferry could not list your batches" error={error} />;
 }
 
 function Batches({ configured }: { readonly configured: boolean }) {

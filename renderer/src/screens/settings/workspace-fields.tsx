@@ -1,6 +1,6 @@
 // Every workspace field, grouped the way a person thinks about them: the bucket, credentials, who I am, this computer.
-import type { ReactNode } from 'react';
 import { CheckboxField, SelectField, TextField } from '../../ui/field.tsx';
+import { FormSection } from '../../ui/form-section.tsx';
 import type { FieldName } from './form-model.ts';
 import { setField, useSettings } from './settings-store.ts';
 
@@ -8,19 +8,6 @@ function useErrors(field: FieldName): string[] {
   const fromCore = useSettings((s) => s.fieldErrors.fields[field]);
   const fromFile = useSettings((s) => s.fileProblems.fields[field]);
   return [...(fromCore ?? []), ...(fromFile ?? [])];
-}
-
-function Section({ title, description, children }: { readonly title: string; readonly description: string; readonly children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replace(/[^a-z]+/g, '-')}`;
-  return (
-    <fieldset className="card form-section" aria-labelledby={id}>
-      <div className="form-section-head">
-        <h2 id={id}>{title}</h2>
-        <p>{description}</p>
-      </div>
-      <div className="form-section-body">{children}</div>
-    </fieldset>
-  );
 }
 
 function ProfileField() {
@@ -45,23 +32,23 @@ export function WorkspaceFields() {
   const first = useSettings((s) => s.view?.exists === false);
   return (
     <>
-      <Section title="Bucket" description="Where your team's batches and answers live.">
+      <FormSection title="Bucket" description="Where your team's batches and answers live.">
         <TextField id="bucket" label="Bucket" value={form.bucket} autoFocus={first} placeholder="acme-annotation" hint="The S3 bucket your team shares." errors={useErrors('bucket')} onChange={(v) => setField('bucket', v)} />
         <TextField id="prefix" label="Prefix" optional value={form.prefix} placeholder="teams/ferry/" monospace hint={'A folder inside the bucket, ending in "/". Empty uses the bucket root.'} errors={useErrors('prefix')} onChange={(v) => setField('prefix', v)} />
         <TextField id="awsRegion" label="AWS region" value={form.awsRegion} placeholder="eu-west-1" monospace hint="The AWS region the bucket lives in." errors={useErrors('awsRegion')} onChange={(v) => setField('awsRegion', v)} />
         <TextField id="endpoint" label="Endpoint URL" optional value={form.endpoint} placeholder="https://s3.example.internal" monospace hint="Only for S3-compatible stores such as MinIO or Ceph. Leave empty for Amazon S3." errors={useErrors('endpoint')} onChange={(v) => setField('endpoint', v)} />
         <CheckboxField id="forcePathStyle" label="Use path-style addresses" checked={form.forcePathStyle} hint="Most S3-compatible stores need this: requests go to endpoint/bucket/key." errors={useErrors('forcePathStyle')} onChange={(v) => setField('forcePathStyle', v)} />
-      </Section>
-      <Section title="Credentials" description="Ferry reads credentials itself; they never reach this window.">
+      </FormSection>
+      <FormSection title="Credentials" description="Ferry reads credentials itself; they never reach this window.">
         <ProfileField />
-      </Section>
-      <Section title="You" description="How your work is labelled in the bucket.">
+      </FormSection>
+      <FormSection title="You" description="How your work is labelled in the bucket.">
         <div className="field-row">
           <TextField id="annotator" label="Annotator name" value={form.annotator} placeholder="maria.k" hint={'Letters, digits, ".", "_" or "-".'} errors={useErrors('annotator')} onChange={(v) => setField('annotator', v)} />
           <TextField id="region" label="Team region" value={form.region} placeholder="emea" hint="Your regional team, in lower case." errors={useErrors('region')} onChange={(v) => setField('region', v)} />
         </div>
-      </Section>
-      <Section title="This computer" description="Where Ferry keeps work that has not reached the bucket yet, and how it starts Prodigy.">
+      </FormSection>
+      <FormSection title="This computer" description="Where Ferry keeps work that has not reached the bucket yet, and how it starts Prodigy.">
         <TextField id="dataDir" label="Data folder" value={form.dataDir} placeholder="/home/you/ferry-data" monospace hint="Batches and unsynced answers are kept here, so you can annotate offline." errors={useErrors('dataDir')} onChange={(v) => setField('dataDir', v)} />
         <TextField
           id="prodigyCommand"
@@ -84,7 +71,7 @@ export function WorkspaceFields() {
           errors={useErrors('keepReady')}
           onChange={(v) => setField('keepReady', v)}
         />
-      </Section>
+      </FormSection>
     </>
   );
 }
