@@ -14,7 +14,6 @@ export type Recipe = (typeof RECIPES)[number];
 export const RECIPES_WITH_MODEL: ReadonlySet<string> = new Set(['ner.manual', 'spans.manual']);
 
 // Where a project's tasks come from: a prefix of raw files (one task per file), or JSONL/CSV task files in S3 or on the lead's disk.
-export const POOL_FILE_KINDS = ['image', 'pdf', 'audio', 'video', 'text'] as const;
 export const PoolSourceSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('files'), uri: z.string().regex(/^s3:\/\/[^/]+\/(.*\/)?$/, 'an s3://bucket/prefix/ URI ending in "/"') }).strict(),
   z.object({ kind: z.literal('tasks'), uri: z.string().regex(/\.(jsonl|csv)$/i, 'a .jsonl or .csv file: s3://bucket/key.jsonl or a path on disk') }).strict(),

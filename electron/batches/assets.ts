@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import type { Asset } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { classifyS3Error } from '../s3/errors.ts';
+import { base64ToHex } from '../s3/hashing.ts';
 
 export const ASSET_FIELDS = ['image', 'audio', 'video', 'pdf'] as const;
 
@@ -35,10 +36,6 @@ function extensionOf(key: string): string {
 // Assets are stored locally by content: two tasks naming the same bytes share one file, and names can't collide.
 export function assetPath(sha256: string, key: string): string {
   return `assets/${sha256}${extensionOf(key)}`;
-}
-
-function base64ToHex(value: string): string {
-  return Buffer.from(value, 'base64').toString('hex');
 }
 
 export async function fingerprintAsset(client: S3Client, bucket: string, key: string): Promise<Asset> {

@@ -1,12 +1,12 @@
 // Turns ranked pool items into complete batches (tasks.jsonl bytes + manifest) before anything is written, so a bad pool
 // line or a missing asset leaves S3 untouched.
-import { createHash } from 'node:crypto';
 import { BatchManifestSchema, type Asset, type BatchManifest } from '../../shared/batch.ts';
 import type { Project } from '../../shared/project.ts';
 import { FerryError } from '../../shared/result.ts';
+import { sha256Hex } from '../s3/hashing.ts';
 import { getText } from '../s3/objects.ts';
 import type { S3Target } from '../projects/projects.ts';
-import { assetRefs, fingerprintAsset } from './assets.ts';
+import { ASSET_FIELDS, assetRefs, fingerprintAsset } from './assets.ts';
 import { mapLimit } from './map-limit.ts';
 import { batchId } from './plan.ts';
 import type { PoolItem } from './pool.ts';
@@ -21,13 +21,9 @@ export type Materialized = { readonly texts: ReadonlyMap<string, string>; readon
 
 const CONCURRENCY = 16;
 
-export function sha256(data: string | Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 function sourceKeyOf(item: PoolItem, poolName: string): string {
   const meta = item.task.meta ?? {};
-  for (const field of ['image', 'audio', 'video', 'pdf'] as const) {
+  for (const field of ASSET_FIELDS) {
     const value = item.task[field];
     if (typeof value === 'string' && value.startsWith('s3://')) return value;
   }
@@ -101,7 +97,8 @@ export function buildBatch(input: BuildInput): BuiltBatch {
   const lines = ranked.map((r) => taskLine(r.item, r.item.source ?? 'pool', r, materialized.texts.get(r.item.id)));
   const tasksBody = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
   // The id hashes the items and the exact task bytes: the same batch rebuilt is the same object, a different one never collides.
-  const id = batchId(input.position, [...ranked.map((r) => r.item.id), sha256(tasksBody)], sha256);
+  const tasksSha256 = sha256Hex(tasksBody);
+  const id = batchId(input.position, [...ranked.map((r) => r.item.id), tasksSha256], sha256Hex);
   const assets: Asset[] = [];
   const seen = new Set<string>();
   for (const r of ranked) {
@@ -133,7 +130,7 @@ export function buildBatch(input: BuildInput): BuiltBatch {
     prodigyArgs: project.prodigyArgs,
     prodigyConfig: project.prodigyConfig,
     leaseDays: project.leaseDays,
-    tasks: { count: ranked.length, sha256: sha256(tasksBody), bytes: tasksBody.length },
+    tasks: { count: ranked.length, sha256: tasksSha256, bytes: tasksBody.length },
     items: ranked.map((r) => r.item.id),
     assets,
     strategy,

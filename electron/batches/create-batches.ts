@@ -1,14 +1,14 @@
 // `ferry batches create`: cuts the pool into batches for one region, ranked by the chosen rule, queued behind the
 // region's existing batches. Items already in a live batch are skipped; the ledger keeps two leads from taking the same item.
+import type { CreatedBatchView } from '../../shared/lead.ts';
 import { FerryError } from '../../shared/result.ts';
 import { batchManifestKey } from '../../shared/s3-layout.ts';
 import type { LeadIndexStore } from '../store/lead-index.ts';
 import { assertRegion, readProject, type S3Target } from '../projects/projects.ts';
+import type { BuiltBatch } from './build-batches.ts';
 import { runAgainstLedger } from './ledger-run.ts';
 import { newMemo, planFromPool } from './plan-run.ts';
 import { preparePool, type BatchingOptions } from './prepare-pool.ts';
-
-export { taskLine } from './build-batches.ts';
 
 export type CreateBatchesInput = BatchingOptions & {
   readonly project: string;
@@ -20,7 +20,7 @@ export type CreateBatchesInput = BatchingOptions & {
   readonly signal?: AbortSignal;
 };
 
-export type CreatedBatch = { readonly batch: string; readonly region: string; readonly tasks: number; readonly priority: number; readonly key: string };
+export type CreatedBatch = CreatedBatchView;
 
 export type CreateBatchesResult = {
   readonly project: string;
@@ -38,6 +38,11 @@ export type CreateBatchesResult = {
 
 export function checkCount(value: number | undefined, flag: string): void {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new FerryError('invalid-request', `${flag} must be a whole number of at least 1, not ${value}.`);
+}
+
+// What a run reports of each batch it committed: id, region, size, queue position and where its manifest is.
+export function createdBatches(target: S3Target, project: string, built: readonly BuiltBatch[]): CreatedBatch[] {
+  return built.map(({ manifest: m }) => ({ batch: m.batch, region: m.region, tasks: m.tasks.count, priority: m.priority, key: batchManifestKey(target.prefix, project, m.region, m.batch) }));
 }
 
 export async function createBatches(target: S3Target, input: CreateBatchesInput): Promise<CreateBatchesResult> {
@@ -60,7 +65,7 @@ export async function createBatches(target: S3Target, input: CreateBatchesInput)
     unscored = plan.unscored;
     return { action: 'create', built: plan.built };
   });
-  const created = outcome.built.map(({ manifest: m }) => ({ batch: m.batch, region: m.region, tasks: m.tasks.count, priority: m.priority, key: batchManifestKey(target.prefix, project.name, m.region, m.batch) }));
+  const created = createdBatches(target, project.name, outcome.built);
   const batched = created.reduce((n, b) => n + b.tasks, 0);
   const missing = memo.missing.size;
   const notes = [...prepared.notes, ...(missing ? [`${missing} raw file(s) could not be read (deleted since they were listed) and were left out.`] : []), ...(unscored ? [`${unscored} free pool item(s) have no score in the scores file and were not ranked.`] : [])];

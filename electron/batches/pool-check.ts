@@ -6,14 +6,14 @@ import { FerryError } from '../../shared/result.ts';
 import { headObject, listKeys } from '../s3/objects.ts';
 import type { S3Target } from '../projects/projects.ts';
 import { parseS3Uri } from './assets.ts';
-import { fileKindOf, showList, SUPPORTED_EXTENSIONS } from './pool-files.ts';
+import { fileKindOf, parseS3Prefix, showList, SUPPORTED_EXTENSIONS } from './pool-files.ts';
 
 const LOOK_AT = 5000; // keys to look at before deciding a prefix holds usable files
 
 export type PoolCheck = { readonly uri: string; readonly supported: number; readonly unsupported: readonly string[]; readonly complete: boolean };
 
 async function checkPrefix(target: S3Target, uri: string): Promise<PoolCheck> {
-  const parsed = parseS3Uri(uri) ?? (/^s3:\/\/[^/]+\/$/.test(uri) ? { bucket: uri.slice(5, -1), key: '' } : null);
+  const parsed = parseS3Prefix(uri);
   if (!parsed) throw new FerryError('malformed-input', `The pool prefix "${uri}" is not an s3://bucket/prefix/ URI ending in "/".`);
   let seen = 0;
   let supported = 0;

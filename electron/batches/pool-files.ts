@@ -37,6 +37,11 @@ export type PrefixListing = {
   readonly unsupported: readonly string[]; // listed this run, not a file type Ferry makes tasks of
 };
 
+// An s3://bucket/prefix/ URI as bucket and key prefix; a whole bucket (s3://bucket/) has the prefix "".
+export function parseS3Prefix(uri: string): { bucket: string; key: string } | null {
+  return parseS3Uri(uri) ?? (/^s3:\/\/[^/]+\/$/.test(uri) ? { bucket: uri.slice(5, -1), key: '' } : null);
+}
+
 export function showList(keys: readonly string[]): string {
   return keys.length <= SHOW ? keys.join(', ') : `${keys.slice(0, SHOW).join(', ')} and ${keys.length - SHOW} more`;
 }
@@ -50,7 +55,7 @@ function listingSha(objects: readonly PoolObjectRow[]): string {
 export type ListPrefixOptions = { readonly index?: LeadIndexStore; readonly rescan?: boolean; readonly now?: Date; readonly signal?: AbortSignal };
 
 export async function listPoolPrefix(client: S3Client, uri: string, options: ListPrefixOptions = {}): Promise<PrefixListing> {
-  const parsed = parseS3Uri(uri) ?? (/^s3:\/\/[^/]+\/$/.test(uri) ? { bucket: uri.slice(5, -1), key: '' } : null);
+  const parsed = parseS3Prefix(uri);
   if (!parsed) throw new FerryError('malformed-input', `The pool prefix "${uri}" is not an s3://bucket/prefix/ URI.`);
   const { bucket, key: prefix } = parsed;
   const now = options.now ?? new Date();

@@ -120,7 +120,3 @@ export async function readTaskFile(path: string): Promise<TaskFileRead> {
   const stream = await openFile(path);
   return await readTaskStream(stream, basename(path), path, formatOf(path));
 }
-
-export async function readPoolFile(path: string): Promise<PoolItem[]> {
-  return (await readTaskFile(path)).items;
-}

@@ -1,10 +1,9 @@
 // `ferry batches refill`: keeps every region stocked with K unclaimed batches, from pool items no live batch holds.
 // Safe from cron and with two leads at once: each run commits through the ledger, and a run that loses the race
 // re-counts the stock before planning again, so two refills never overfill a region or share an item.
-import { batchManifestKey } from '../../shared/s3-layout.ts';
 import type { LeadIndexStore } from '../store/lead-index.ts';
 import { assertRegion, readProject, type S3Target } from '../projects/projects.ts';
-import { checkCount, type CreatedBatch } from './create-batches.ts';
+import { checkCount, createdBatches, type CreatedBatch } from './create-batches.ts';
 import { runAgainstLedger } from './ledger-run.ts';
 import { newMemo, planFromPool } from './plan-run.ts';
 import { preparePool, type BatchingOptions } from './prepare-pool.ts';
@@ -53,7 +52,7 @@ export async function refillBatches(target: S3Target, input: RefillInput): Promi
     const plan = await planFromPool({ target, project, items: prepared.pool.items, rank: prepared.rank, size, needs, strategy: prepared.strategy, createdBy: input.createdBy, memo, ...(input.signal ? { signal: input.signal } : {}) }, state, new Date().toISOString());
     return { action: 'refill', built: plan.built };
   });
-  const created = outcome.built.map(({ manifest: m }) => ({ batch: m.batch, region: m.region, tasks: m.tasks.count, priority: m.priority, key: batchManifestKey(target.prefix, project.name, m.region, m.batch) }));
+  const created = createdBatches(target, project.name, outcome.built);
   const perRegion = regions.map((region) => {
     const made = created.filter((c) => c.region === region).length;
     const before = stock.get(region) ?? 0;

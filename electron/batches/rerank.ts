@@ -1,11 +1,10 @@
 // `ferry batches rerank`: after a new model round, retires the unclaimed batches and builds as many new ones from the
 // free pool ranked by the new scores. Claimed batches are never touched; a batch an annotator claims while this runs stays
 // theirs (their claim and the retirement race for the same key, and only one can win).
-import { batchManifestKey } from '../../shared/s3-layout.ts';
 import { FerryError } from '../../shared/result.ts';
 import type { LeadIndexStore } from '../store/lead-index.ts';
 import { assertRegion, readProject, type S3Target } from '../projects/projects.ts';
-import { checkCount, type CreatedBatch } from './create-batches.ts';
+import { checkCount, createdBatches, type CreatedBatch } from './create-batches.ts';
 import { runAgainstLedger, type RunContext } from './ledger-run.ts';
 import { newMemo, planFromPool } from './plan-run.ts';
 import { preparePool, type BatchingOptions } from './prepare-pool.ts';
@@ -70,7 +69,7 @@ export async function rerankBatches(target: S3Target, input: RerankInput): Promi
         return { action: 'rerank-create', built: plan.built };
       })
     : null;
-  const created = (creation?.built ?? []).map(({ manifest: m }) => ({ batch: m.batch, region: m.region, tasks: m.tasks.count, priority: m.priority, key: batchManifestKey(target.prefix, project.name, m.region, m.batch) }));
+  const created = createdBatches(target, project.name, creation?.built ?? []);
   const notes = [...prepared.notes];
   if (unscored) notes.push(`${unscored} free pool item(s) have no score in the new scores file and were not ranked.`);
   if (kept.length) notes.push(`${kept.length} batch(es) were claimed by an annotator while the rerank ran and were left as they are.`);

@@ -1,9 +1,11 @@
 // "Get my batch": the first unclaimed batch of the annotator's region, claimed by a create-once write (invariant 3).
 import { BatchManifestSchema, ClaimSchema, type BatchManifest, type Claim } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
-import { batchManifestKey, batchPrefix, claimKey, claimsPrefix, parseBatchKey, parseClaimKey } from '../../shared/s3-layout.ts';
+import { batchManifestKey, batchPrefix, claimKey, parseBatchKey } from '../../shared/s3-layout.ts';
+import { claimedBatches } from '../batches/retire.ts';
 import { createPointer, getJson, listKeys } from '../s3/objects.ts';
 import { listProjectNames, readProject, type S3Target } from '../projects/projects.ts';
+import { DAY_MS } from './lease.ts';
 
 export type ClaimRequest = {
   readonly annotator: string;
@@ -16,8 +18,6 @@ export type ClaimRequest = {
 
 export type ClaimedBatch = { readonly manifest: BatchManifest; readonly claim: Claim; readonly etag: string; readonly lostRaces: number };
 
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 // Batch ids of a region in claim order (S3 lists keys sorted; ids begin with their queue position).
 export async function listRegionBatches(target: S3Target, project: string, region: string): Promise<string[]> {
   const ids: string[] = [];
@@ -26,15 +26,6 @@ export async function listRegionBatches(target: S3Target, project: string, regio
     if (ref?.file === 'batch.json') ids.push(ref.batch);
   }
   return ids.sort();
-}
-
-export async function listRegionClaims(target: S3Target, project: string, region: string): Promise<Set<string>> {
-  const claimed = new Set<string>();
-  for await (const entry of listKeys(target.client, target.bucket, claimsPrefix(target.prefix, project, region))) {
-    const ref = parseClaimKey(target.prefix, entry.key);
-    if (ref) claimed.add(ref.batch);
-  }
-  return claimed;
 }
 
 export function buildClaim(manifest: BatchManifest, request: ClaimRequest, now: Date): Claim {
@@ -67,7 +58,7 @@ export async function claimNextBatch(target: S3Target, request: ClaimRequest): P
   let lostRaces = 0;
   const projects = await projectsToSearch(target, request);
   for (const project of projects) {
-    const [batches, claimed] = await Promise.all([listRegionBatches(target, project, request.region), listRegionClaims(target, project, request.region)]);
+    const [batches, claimed] = await Promise.all([listRegionBatches(target, project, request.region), claimedBatches(target, project, request.region)]);
     for (const batch of batches) {
       if (claimed.has(batch)) continue;
       if (request.signal?.aborted) throw new FerryError('cancelled', 'Getting a batch was cancelled.');

@@ -6,6 +6,7 @@ import { HeartbeatSchema, ReleaseRecordSchema, RetirementSchema, type ClaimChang
 import { FerryError } from '../../shared/result.ts';
 import { assertId, claimKey, heartbeatKey, parseSubmissionKey, releaseRecordKey, submissionsPrefix } from '../../shared/s3-layout.ts';
 import { deleteIfMatch, getText, listKeys, putIfMatch, putObjectOnce } from '../s3/objects.ts';
+import { DAY_MS } from '../claims/lease.ts';
 import { assertRegion, readProject, type S3Target } from '../projects/projects.ts';
 import { ago, DEFAULT_STALE_AFTER_HOURS, staleReasons } from './staleness.ts';
 
@@ -26,8 +27,6 @@ export type ClaimChange = ClaimChangeView & {
   readonly record: ReleaseRecord;
   readonly claim: Claim | null; // the new holder's claim (reassign)
 };
-
-const DAY_MS = 24 * 3600 * 1000;
 
 type Current = { readonly claim: Claim; readonly etag: string };
 

@@ -4,12 +4,12 @@ import type { AnnotatorProgress, AnswerCounts, BatchCounts, BatchProgress, Batch
 import type { RegionSnapshot } from './progress-index.ts';
 import { staleReasons } from './staleness.ts';
 
-type MutableAnswers = { accept: number; reject: number; ignore: number; total: number };
+export type MutableAnswers = { accept: number; reject: number; ignore: number; total: number };
 
-function zeroAnswers(): MutableAnswers {
+export function zeroAnswers(): MutableAnswers {
   return { accept: 0, reject: 0, ignore: 0, total: 0 };
 }
-function addAnswers(into: MutableAnswers, a: AnswerCounts): void {
+export function addAnswers(into: MutableAnswers, a: AnswerCounts): void {
   into.accept += a.accept;
   into.reject += a.reject;
   into.ignore += a.ignore;

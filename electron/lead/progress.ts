@@ -1,11 +1,11 @@
 // Regional progress of a project (`ferry progress`, lead.progress): derived from S3 listings and small markers only,
 // kept in the lead's local index so a warm refresh costs list calls plus reads of what changed.
-import type { AnswerCounts, BatchProgress, ProgressDetail, RegionProgress } from '../../shared/lead.ts';
+import type { BatchProgress, ProgressDetail, RegionProgress } from '../../shared/lead.ts';
 import { FerryError } from '../../shared/result.ts';
 import type { LeadIndexStore } from '../store/lead-index.ts';
 import { assertRegion, readProject, type S3Target } from '../projects/projects.ts';
 import { snapshotProject } from './progress-index.ts';
-import { daySeries, regionProgress, zeroBatchCounts } from './progress-report.ts';
+import { addAnswers, daySeries, regionProgress, zeroAnswers, zeroBatchCounts, type MutableAnswers } from './progress-report.ts';
 import { countRequests, summarizeCounts } from './request-counter.ts';
 import { DEFAULT_STALE_AFTER_HOURS } from './staleness.ts';
 
@@ -32,17 +32,17 @@ export async function loadProgress(target: S3Target, input: ProgressInput): Prom
   const regions: RegionProgress[] = [];
   const batches: BatchProgress[] = [];
   const totals = zeroBatchCounts();
-  const answers = { accept: 0, reject: 0, ignore: 0, total: 0 };
-  const days = new Map<string, { accept: number; reject: number; ignore: number; total: number }>();
+  const answers = zeroAnswers();
+  const days = new Map<string, MutableAnswers>();
   for (const snap of value.regions) {
     const r = regionProgress(snap, now, staleAfterMs);
     regions.push(r.progress);
     if (input.region === undefined || input.region === snap.region) batches.push(...r.batches);
     for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r.progress.batches[k];
-    addInto(answers, r.progress.answers);
+    addAnswers(answers, r.progress.answers);
     for (const [day, c] of r.days) {
-      if (!days.has(day)) days.set(day, { accept: 0, reject: 0, ignore: 0, total: 0 });
-      addInto(days.get(day)!, c);
+      if (!days.has(day)) days.set(day, zeroAnswers());
+      addAnswers(days.get(day)!, c);
     }
   }
   return {
@@ -55,13 +55,6 @@ export async function loadProgress(target: S3Target, input: ProgressInput): Prom
     refresh: { cold: value.stats.cold, ms: Math.round(performance.now() - started), requests: summarizeCounts(counts), changed: value.stats.changed, removed: value.stats.removed },
     batches,
   };
-}
-
-function addInto(into: { accept: number; reject: number; ignore: number; total: number }, a: AnswerCounts): void {
-  into.accept += a.accept;
-  into.reject += a.reject;
-  into.ignore += a.ignore;
-  into.total += a.total;
 }
 
 // The CLI's shape: the report without the drill-down rows.

@@ -1,5 +1,6 @@
 // Projects in S3 (projects/P/project.json): created once, read by every app that works on the project.
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { ProjectSummary } from '../../shared/lead.ts';
 import { ProjectSchema, RECIPES, RECIPES_WITH_MODEL, type PoolSource, type Project, type Recipe, type ReviewPolicy } from '../../shared/project.ts';
 import { FerryError } from '../../shared/result.ts';
 import { parseProjectKey, projectKey, projectsPrefix } from '../../shared/s3-layout.ts';
@@ -96,8 +97,6 @@ export function assertRegion(project: Project, region: string): void {
     throw new FerryError('malformed-input', `Region "${region}" is not part of project "${project.name}" (its regions: ${project.regions.join(', ')}).`);
   }
 }
-
-export type ProjectSummary = Pick<Project, 'name' | 'recipe' | 'labels' | 'regions' | 'dataset' | 'batchSize' | 'createdAt' | 'createdBy'> & { readonly poolSources: number; readonly reviewStages: number };
 
 // Every project with what a list needs; a project.json that cannot be read is listed with its problem, not dropped.
 export async function listProjects(target: S3Target): Promise<{ projects: ProjectSummary[]; problems: { name: string; message: string }[] }> {

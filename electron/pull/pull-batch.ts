@@ -1,11 +1,13 @@
 // Brings a claimed batch into the local cache: tasks and every asset, each verified against the manifest's SHA-256.
 // Files land under their final name only once verified, so an interrupted pull resumes and never leaves a bad file.
 import { readFile } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import type { Asset, BatchManifest } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { batchTasksKey, unsafeKeyReason } from '../../shared/s3-layout.ts';
 import type { S3Target } from '../projects/projects.ts';
+import { ASSET_FIELDS } from '../batches/assets.ts';
+import { cachePathForKey } from '../s3/cache-path.ts';
 import { downloadToFile } from '../s3/objects.ts';
 import type { BatchPaths } from '../workspace/paths.ts';
 import { writeLocalFile } from './local-files.ts';
@@ -23,18 +25,10 @@ export type PullOptions = {
 
 export type PullResult = PullProgress & { readonly reused: number; readonly tasks: number };
 
-export function cachePathFor(root: string, relative: string): string {
-  const reason = unsafeKeyReason(relative);
-  if (reason !== null) throw new FerryError('unsafe-key', `Refused to store "${relative}" in the batch cache: ${reason}. Ask your team lead to fix the batch manifest.`);
-  const full = resolve(root, ...relative.split('/'));
-  if (!full.startsWith(resolve(root) + sep)) throw new FerryError('unsafe-key', `Refused to store "${relative}": it would land outside the batch cache folder.`);
-  return full;
-}
-
 // The manifest decides where an asset lands; a path that would leave the batch folder refuses the whole batch up front.
 function assetCachePath(root: string, manifest: BatchManifest, asset: Asset): string {
   try {
-    return cachePathFor(root, asset.path);
+    return cachePathForKey(root, asset.path);
   } catch (error) {
     if (!(error instanceof FerryError)) throw error;
     const reason = unsafeKeyReason(asset.path) ?? 'it would land outside the batch cache folder';
@@ -63,7 +57,7 @@ export function localizeTasks(lines: readonly Record<string, unknown>[], manifes
   return `${lines
     .map((task) => {
       const copy: Record<string, unknown> = { ...task };
-      for (const field of ['image', 'audio', 'video', 'pdf']) {
+      for (const field of ASSET_FIELDS) {
         const value = copy[field];
         if (typeof value === 'string' && local.has(value)) copy[field] = local.get(value);
       }

@@ -8,7 +8,7 @@ import { FerryError } from '../../shared/result.ts';
 import { clientTransport } from './client.ts';
 import { isRetryable } from './errors.ts';
 import { s3Failure } from './failure.ts';
-import { openPart, PartWriter, receiveBody, syncFolderAfterRename } from './file-sink.ts';
+import { errnoOf, openPart, PartWriter, receiveBody, syncFolderAfterRename } from './file-sink.ts';
 import { hashFileInto, throttleProgress, type TransferProgress } from './hashing.ts';
 import { leanObjectReader, pauseBeforeRetry, RANGE_NOT_SATISFIABLE, type ObjectRead } from './lean-get.ts';
 
@@ -20,10 +20,6 @@ export type DownloadOptions = {
 };
 export type DownloadResult = { readonly sha256: string; readonly size: number; readonly resumedFrom: number };
 type ReadObject = (offset: number, signal?: AbortSignal) => Promise<ObjectRead>;
-
-function errnoOf(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-}
 
 async function sizeOf(path: string): Promise<number> {
   try {

@@ -144,7 +144,7 @@ export function receiveBody(body: Readable, writer: PartWriter, signal: AbortSig
   });
 }
 
-function errnoOf(error: unknown): string | undefined {
+export function errnoOf(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
 }
 

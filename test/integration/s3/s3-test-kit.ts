@@ -1,9 +1,10 @@
 // Shared bits of the S3 integration tests: a Ferry client for a fresh bucket, and a way to catch FerryErrors.
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { WorkspaceConfig } from '../../../shared/config.ts';
-import { FerryError } from '../../../shared/result.ts';
 import { createS3Client, type S3ClientOptions } from '../../../electron/s3/client.ts';
 import { s3Endpoint } from '../../helpers/s3-fixture.ts';
+
+export { ferryError } from '../../helpers/raw-s3.ts';
 
 export function testConfig(bucket: string, endpoint = s3Endpoint()): WorkspaceConfig {
   return { bucket, prefix: 'ws/', awsRegion: 'us-east-1', endpoint, forcePathStyle: true, annotator: 'ana', region: 'emea', dataDir: '/tmp/ferry-s3-test' };
@@ -11,14 +12,4 @@ export function testConfig(bucket: string, endpoint = s3Endpoint()): WorkspaceCo
 
 export function ferryClient(bucket: string, endpoint = s3Endpoint(), options: S3ClientOptions = {}): S3Client {
   return createS3Client(testConfig(bucket, endpoint), options);
-}
-
-export async function ferryError(promise: Promise<unknown>): Promise<FerryError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof FerryError) return error;
-    throw new Error(`expected a FerryError, got ${String(error)}`, { cause: error });
-  }
-  throw new Error('expected a FerryError, but the call succeeded');
 }

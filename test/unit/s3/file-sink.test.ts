@@ -1,7 +1,7 @@
 // The download's write side on real files: positional batched writes, starting over in the same file, and a body
 // receiver that reports every way a stream can end (done, failed, cut short, cancelled).
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -42,7 +42,7 @@ describe('PartWriter', () => {
 
   it('carries on after bytes already in the file when resuming', async () => {
     const path = join(dir, 'b.part');
-    await (await open(path, 'w')).writeFile('first-');
+    await writeFile(path, 'first-');
     const { handle, writer } = await writerAt('b.part', 6, 'r+');
     writer.take(Buffer.from('second'));
     await writer.flush();
