@@ -286,7 +286,8 @@ export function createAnnotator(ctx: CoreContext, workspaces: WorkspaceHolder, s
       publishBatch(ws, id);
       const event = await sync.syncNow({ harvest: 'none' });
       sync.kick('submitted'); // tops up "keep N batches ready"
-      return submitView(ws, requireBatch(ws, id), view(ws, requireBatch(ws, id)), counts.total, event, sync.now());
+      const after = requireBatch(ws, id);
+      return submitView(ws, after, view(ws, after), counts.total, event, sync.now());
     },
 
     async status(): Promise<StatusView> {

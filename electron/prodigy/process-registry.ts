@@ -1,6 +1,7 @@
 // Every live Prodigy child of this process, so none outlives Ferry: stopAllProdigy() at app quit / CLI exit,
 // and a last-resort SIGKILL from process.on('exit') for any still running.
 import type { ChildProcess } from 'node:child_process';
+import { isRunning } from './spawn-prodigy.ts';
 
 export type LiveProdigy = {
   readonly child: ChildProcess;
@@ -14,7 +15,7 @@ let exitHookInstalled = false;
 
 function killRemaining(): void {
   for (const entry of live) {
-    if (entry.child.exitCode === null && entry.child.signalCode === null) {
+    if (isRunning(entry.child)) {
       try {
         entry.child.kill('SIGKILL');
       } catch {

@@ -83,7 +83,8 @@ export async function runProdigyCommand(command: readonly string[], args: readon
   logProdigy({ operation, event: 'exit', pid: child.pid, ms, exitCode: exit.exitCode, signal: exit.signal });
 
   if (stopReason === 'aborted') throw new FerryError('cancelled', `Prodigy ${operation} was cancelled.`);
-  const lastLines = stderrRing.last(FAILURE_LINES).length > 0 ? stderrRing.last(FAILURE_LINES) : tailLines(stdout, FAILURE_LINES);
+  const stderrTail = stderrRing.last(FAILURE_LINES);
+  const lastLines = stderrTail.length > 0 ? stderrTail : tailLines(stdout, FAILURE_LINES);
   if (stopReason === 'timeout') {
     throw new ProdigyProcessError(`Prodigy ${operation} did not finish within ${formatDuration(options.timeoutMs ?? 0)} and was stopped.`, exit, lastLines);
   }

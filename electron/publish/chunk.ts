@@ -1,6 +1,6 @@
 // Turns stored answers into one immutable results chunk: Prodigy JSONL lines that carry Ferry's context.
-import { createHash } from 'node:crypto';
 import type { FerryAnswerContext } from '../../shared/batch.ts';
+import { sha256Hex } from '../s3/hashing.ts';
 import type { SealableAnswer } from '../store/store.ts';
 
 export type ChunkContent = {
@@ -10,14 +10,6 @@ export type ChunkContent = {
   readonly answers: { readonly accept: number; readonly reject: number; readonly ignore: number };
 };
 
-// One line as Prodigy's db-in reads it: the example as Prodigy saved it, plus `_ferry` (kept by Prodigy as-is).
-// Chunks are never rewritten: a changed answer is sealed again, with revision + 1, in a later chunk (possibly after the
-// submission marker, which lists only the chunks sealed by then). Consumers therefore read every chunk under
-// results/R/B/ANNOTATOR/ and keep, per (annotator, _ferry.task), the line with the highest _ferry.revision.
-export function answerLine(answer: SealableAnswer, context: Omit<FerryAnswerContext, 'task' | 'source'>): string {
-  return lineWriter(context)(answer);
-}
-
 // `"_ferry":{` and the context's fields, up to where each line's own fields start: the same on every line of a chunk,
 // so it is serialised once (and handed to the store, which builds plain lines the same way in SQL).
 export function ferryOpen(context: Omit<FerryAnswerContext, 'task' | 'source'>): string {
@@ -25,7 +17,11 @@ export function ferryOpen(context: Omit<FerryAnswerContext, 'task' | 'source'>):
   return `"_ferry":${head}${head.length > 1 ? ',' : ''}`;
 }
 
-// The writer for one chunk: `_ferry`'s context part is the same on every line, so it is serialised once.
+// One line as Prodigy's db-in reads it: the example as Prodigy saved it, plus `_ferry` (kept by Prodigy as-is).
+// Chunks are never rewritten: a changed answer is sealed again, with revision + 1, in a later chunk (possibly after the
+// submission marker, which lists only the chunks sealed by then). Consumers therefore read every chunk under
+// results/R/B/ANNOTATOR/ and keep, per (annotator, _ferry.task), the line with the highest _ferry.revision.
+// Returns the writer for one chunk: `_ferry`'s context part is the same on every line, so it is serialised once.
 function lineWriter(context: Omit<FerryAnswerContext, 'task' | 'source'>): (answer: SealableAnswer) => string {
   const open = ferryOpen(context);
   return (answer) => {
@@ -55,5 +51,5 @@ export function buildChunk(answers: readonly SealableAnswer[], context: Omit<Fer
 export function chunkOf(body: Buffer, answers: readonly { readonly answer: SealableAnswer['answer'] }[]): ChunkContent {
   const counts = { accept: 0, reject: 0, ignore: 0 };
   for (const a of answers) counts[a.answer] += 1;
-  return { body, sha256: createHash('sha256').update(body).digest('hex'), count: answers.length, answers: counts };
+  return { body, sha256: sha256Hex(body), count: answers.length, answers: counts };
 }

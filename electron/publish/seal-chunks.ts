@@ -60,20 +60,20 @@ async function writeDurably(path: string, body: Buffer): Promise<void> {
 function nextChunk(target: SealTarget, context: Omit<FerryAnswerContext, 'task' | 'source'>, maxAnswers: number): { chunk: ChunkContent; published: readonly PublishedAnswer[] } | undefined {
   const stretch = target.store.readSealableStretch(target.batchId, target.annotator, maxAnswers, ferryOpen(context));
   if (stretch.answers.length === 0) return undefined;
-  const published = (list: readonly PublishedAnswer[]) => list.map((a) => ({ taskHash: a.taskHash, revision: a.revision, changeSeq: a.changeSeq }));
-  if (stretch.body !== null) return { chunk: chunkOf(stretch.body, stretch.answers), published: published(stretch.answers) };
+  // Both lists carry taskHash, revision and changeSeq, all the seal reads of them: no copy needed.
+  if (stretch.body !== null) return { chunk: chunkOf(stretch.body, stretch.answers), published: stretch.answers };
   const answers = target.store.listSealableAnswers(target.batchId, target.annotator, maxAnswers);
   if (answers.length === 0) return undefined;
-  return { chunk: buildChunk(answers, context), published: published(answers) };
+  return { chunk: buildChunk(answers, context), published: answers };
 }
 
 export async function sealChunks(target: SealTarget, maxAnswers = MAX_CHUNK_ANSWERS): Promise<SealedChunk[]> {
   const sealed: SealedChunk[] = [];
   try {
     await mkdir(target.outboxDir, { recursive: true });
+    const context = { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false };
     for (let staleRounds = 0; ; ) {
       if (target.signal?.aborted) throw new FerryError('cancelled', `Sealing answers of ${target.batchId} was cancelled; the rest is sealed next time.`);
-      const context = { project: target.project, region: target.region, batch: target.batch, annotator: target.annotator, late: target.late ?? false };
       const next = nextChunk(target, context, maxAnswers);
       if (next === undefined) return sealed;
       const { chunk, published } = next;

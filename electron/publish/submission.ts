@@ -3,8 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { SubmissionSchema, type ChunkRef, type Submission } from '../../shared/batch.ts';
 import { FerryError } from '../../shared/result.ts';
 import { submissionKey } from '../../shared/s3-layout.ts';
+import { sha256Hex } from '../s3/hashing.ts';
 import type { Store } from '../store/store.ts';
-import { SUBMISSION_KIND, sha256Hex } from '../sync/outbox-worker.ts';
+import { SUBMISSION_KIND } from '../sync/outbox-worker.ts';
 import { CHUNK_KIND } from './seal-chunks.ts';
 
 export type SubmissionTarget = {

@@ -198,6 +198,11 @@ export function listBatches(db: Database, filter: BatchFilter = {}): Batch[] {
 export function setBatchStatus(db: Database, id: string, status: BatchStatus, error: string | null, now: Date): Batch {
   assertStatus(status);
   const result = db.prepare('UPDATE batches SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, now.toISOString(), id);
-  if (result.changes === 0) throw new FerryError('not-found', `There is no local batch "${id}" (claim it first).`);
+  return updatedBatch(db, id, result.changes);
+}
+
+// The batch after an UPDATE of its row; no row changed means there is no such batch.
+export function updatedBatch(db: Database, id: string, changes: number): Batch {
+  if (changes === 0) throw new FerryError('not-found', `There is no local batch "${id}" (claim it first).`);
   return getBatch(db, id) as Batch;
 }

@@ -27,8 +27,10 @@ export type KeepReadyResult = { readonly claimed: number; readonly ahead: number
 
 export async function keepBatchesReady(options: KeepReadyOptions): Promise<KeepReadyResult> {
   const missing = () => options.want - batchesAhead(options.store, options.open).length;
-  if (options.want <= 0 || missing() <= 0) return { claimed: 0, ahead: batchesAhead(options.store, options.open).length, exhausted: false, skipped: false };
-  if (!options.store.takeLease(KEEP_READY_LEASE, options.owner, 10 * 60_000)) return { claimed: 0, ahead: batchesAhead(options.store, options.open).length, exhausted: false, skipped: true };
+  // Each count lists every batch and its answers: counted once for both early returns.
+  const aheadNow = batchesAhead(options.store, options.open).length;
+  if (options.want <= 0 || options.want - aheadNow <= 0) return { claimed: 0, ahead: aheadNow, exhausted: false, skipped: false };
+  if (!options.store.takeLease(KEEP_READY_LEASE, options.owner, 10 * 60_000)) return { claimed: 0, ahead: aheadNow, exhausted: false, skipped: true };
   let claimed = 0;
   let exhausted = false;
   try {
@@ -55,8 +57,6 @@ export async function keepBatchesReady(options: KeepReadyOptions): Promise<KeepR
 
 // The sync service's side: when to top up (wanted after start, a claim, open or submit, coming online; after "none
 // left" only once retryMs has passed), one run at a time, beside the rounds (a pull can take a while).
-export type KeepReadyRunner = ReturnType<typeof createKeepReadyRunner>;
-
 export function createKeepReadyRunner(options: {
   readonly owner: string;
   readonly retryMs: number;

@@ -1,14 +1,15 @@
 // Drains the outbox to S3. Every job is a create-once write, so a retry after a crash or a timeout is harmless;
 // a job is done only when S3 holds exactly its bytes (same SHA-256).
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createHash } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import { FerryError } from '../../shared/result.ts';
 import { classifyS3Error, isRetryable } from '../s3/errors.ts';
+import { sha256Hex } from '../s3/hashing.ts';
 import { putObjectOnce } from '../s3/objects.ts';
 import type { OutboxJob, Store } from '../store/store.ts';
 import { CHUNK_KIND } from '../publish/seal-chunks.ts';
 import { takeFreshChunk } from '../publish/fresh-chunks.ts';
+import { probeDelayMs } from './sync-timing.ts';
 
 export const SUBMISSION_KIND = 'submission';
 
@@ -44,18 +45,13 @@ const MAX_DELAY_MS = 5 * 60_000;
 
 // Exponential back-off with full jitter, so many laptops coming back online don't retry in step.
 export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.max(0, attempts - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+  return probeDelayMs(attempts, { base: BASE_DELAY_MS, max: MAX_DELAY_MS }, random);
 }
 
 // The exact bytes a job publishes: a file on disk (chunks) or compact JSON (markers).
 export async function jobBody(job: OutboxJob): Promise<Buffer> {
   if ('path' in job.payload) return await readFile(job.payload.path);
   return Buffer.from(JSON.stringify(job.payload.json), 'utf8');
-}
-
-export function sha256Hex(body: Buffer): string {
-  return createHash('sha256').update(body).digest('hex');
 }
 
 // Once S3 holds a chunk, its file has done its work (retries, a restart): the marker lists chunks from the outbox's

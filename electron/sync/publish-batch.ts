@@ -6,7 +6,6 @@ import { sealChunks, MAX_CHUNK_ANSWERS, type SealedChunk } from '../publish/seal
 import { queueSubmission } from '../publish/submission.ts';
 import type { Batch } from '../store/store.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { SUBMISSION_KIND } from './outbox-worker.ts';
 
 export type PublishPolicy = {
   readonly everyAnswers: number; // seal once this many answers wait…
@@ -39,10 +38,6 @@ export function sealDueAt(ws: Workspace, batch: Batch, policy: PublishPolicy): n
   if (waiting >= policy.everyAnswers) return 0;
   const since = ws.store.unpublishedSince(batch.id, ws.config.annotator);
   return since === null ? null : new Date(since).getTime() + policy.everyMs;
-}
-
-export function hasQueuedMarker(ws: Workspace, batch: Batch): boolean {
-  return ws.store.listJobs({ batchId: batch.id, kind: SUBMISSION_KIND, limit: 1 }).length > 0;
 }
 
 function common(ws: Workspace, batch: Batch) {

@@ -5,11 +5,12 @@
 import { join } from 'node:path';
 import { parseResultChunkKey, resultsPrefix, submissionKey } from '../../shared/s3-layout.ts';
 import { FerryError } from '../../shared/result.ts';
+import { sha256Hex } from '../s3/hashing.ts';
 import { getText, listKeys } from '../s3/objects.ts';
 import { CHUNK_KIND } from '../publish/seal-chunks.ts';
 import type { AdoptedRevision, Batch } from '../store/store.ts';
 import type { Workspace } from '../workspace/workspace.ts';
-import { sha256Hex, SUBMISSION_KIND } from './outbox-worker.ts';
+import { SUBMISSION_KIND } from './outbox-worker.ts';
 
 export type ReconcileResult = { readonly chunks: number; readonly published: number; readonly republish: number; readonly submitted: boolean; readonly skipped: readonly string[] };
 

@@ -5,7 +5,7 @@
 import type { SyncEvent } from '../../shared/api.ts';
 import { FerryError } from '../../shared/result.ts';
 import type { CoreContext } from '../host/core.ts';
-import type { Workspace, WorkspaceHolder } from '../workspace/workspace.ts';
+import { RECOVERY_NOTICE_KEY, type Workspace, type WorkspaceHolder } from '../workspace/workspace.ts';
 import { DEFAULT_HEARTBEAT_MS } from './heartbeat.ts';
 import { createKeepReadyRunner, DEFAULT_KEEP_READY_RETRY_MS } from './keep-ready.ts';
 import { DEFAULT_CONCURRENCY } from './outbox-worker.ts';
@@ -75,7 +75,7 @@ export function createSyncService(ctx: CoreContext, workspaces: WorkspaceHolder,
   const keepReady = createKeepReadyRunner({ owner, retryMs: options.keepReadyRetryMs ?? DEFAULT_KEEP_READY_RETRY_MS, phase, notice: (t) => status.notice(t) });
 
   function showRecovery(ws: Workspace): void {
-    const raw = ws.store.getValue('notice.recovery');
+    const raw = ws.store.getValue(RECOVERY_NOTICE_KEY);
     if (!raw || raw === shownRecovery) return;
     shownRecovery = raw;
     const notice = JSON.parse(raw) as { message: string; at: string };
@@ -200,15 +200,13 @@ export function createSyncService(ctx: CoreContext, workspaces: WorkspaceHolder,
       try {
         ws = await workspaces.get();
         await round(ws, current);
-        status.publish(ws.store, ws.config.annotator);
-        event = status.snapshot(ws.store, ws.config.annotator);
+        event = status.publish(ws.store, ws.config.annotator) ?? status.snapshot(ws.store, ws.config.annotator);
       } catch (error) {
         failure = error;
         if (ws && !(error instanceof FerryError && error.code === 'cancelled')) {
           status.notice(`Sync stopped: ${error instanceof Error ? error.message : String(error)}`);
           try {
-            status.publish(ws.store, ws.config.annotator);
-            event = status.snapshot(ws.store, ws.config.annotator);
+            event = status.publish(ws.store, ws.config.annotator) ?? status.snapshot(ws.store, ws.config.annotator);
           } catch {
             event = undefined; // the store is gone too; the waiters get the error itself
           }

@@ -11,8 +11,6 @@ export const LAST_SYNC_KEY = 'sync.lastSyncAt';
 // A notice (recovery, late work) stays in the message this long unless an error takes its place.
 const NOTICE_MS = 10 * 60_000;
 
-export type SyncStatus = ReturnType<typeof createSyncStatus>;
-
 export function syncStateOf(connectivity: Connectivity, counts: { pending: number; failed: number }, busy: boolean): SyncState {
   if (connectivity === 'offline') return 'offline';
   if (counts.failed > 0) return 'needs-attention';
@@ -40,8 +38,8 @@ export function createSyncStatus(emit: (event: SyncEvent) => void, options: { th
     return { counts, state: syncStateOf(connectivity, counts, busy) };
   }
 
-  function snapshot(store: Store, annotator: string): SyncEvent {
-    const { counts, state } = stateOf(store);
+  function snapshot(store: Store, annotator: string, current = stateOf(store)): SyncEvent {
+    const { counts, state } = current;
     const answersWaiting = [...store.answersWaiting(annotator).values()].reduce((n, v) => n + v, 0);
     const text =
       state === 'offline'
@@ -71,14 +69,17 @@ export function createSyncStatus(emit: (event: SyncEvent) => void, options: { th
 
   // Sends the current state now, or (within a throttle window, same state) as the window's trailing event.
   // Returns the full event only when it computed one (callers that need it use snapshot()).
-  function publish(store: Store, annotator: string): void {
+  function publish(store: Store, annotator: string): SyncEvent | undefined {
     const now = Date.now();
-    const { state } = stateOf(store);
-    if (!lastSent || lastSent.state !== state || now - lastSent.at >= throttleMs) {
+    const current = stateOf(store);
+    if (!lastSent || lastSent.state !== current.state || now - lastSent.at >= throttleMs) {
       if (trailing) clearTimeout(trailing);
       trailing = undefined;
-      send(snapshot(store, annotator));
-    } else if (!trailing) {
+      const event = snapshot(store, annotator, current);
+      send(event);
+      return event;
+    }
+    if (!trailing) {
       trailing = setTimeout(() => {
         trailing = undefined;
         try {
@@ -89,6 +90,7 @@ export function createSyncStatus(emit: (event: SyncEvent) => void, options: { th
       }, throttleMs - (now - lastSent.at));
       trailing.unref();
     }
+    return undefined;
   }
 
   return {

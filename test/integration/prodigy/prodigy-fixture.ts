@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { basicAuthHeader } from '../../../electron/prodigy/server-readiness.ts';
+import { setProdigyLogSink } from '../../../electron/prodigy/prodigy-log.ts';
 import type { ProdigyServer } from '../../../electron/prodigy/run-prodigy.ts';
 import { STANDIN_BIN } from '../../prodigy-standin/harness.ts';
 
@@ -76,4 +77,18 @@ export function processGone(pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+// The pids Ferry spawned while `run` ran, from its own spawn log: known at once, however long the child takes to print.
+export async function spawnedDuring(run: () => Promise<unknown>): Promise<number[]> {
+  const pids: number[] = [];
+  const previous = setProdigyLogSink((entry) => {
+    if (entry.event === 'spawn' && entry.pid !== undefined) pids.push(entry.pid);
+  });
+  try {
+    await run();
+  } finally {
+    setProdigyLogSink(previous);
+  }
+  return pids;
 }

@@ -2,39 +2,23 @@
 // harvested yet, and the disk is filled. Submit says disk-full naming the folder; Ferry's store is intact (the
 // harvest's transaction never happened) and Prodigy's database still holds every answer; once there is room,
 // Submit harvests and publishes them all, exactly once.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchPaths } from '../../../electron/workspace/paths.ts';
 import { cleanupStandins, readDataset, runStandin } from '../../prodigy-standin/harness.ts';
-import { ferryError } from '../annotator/errors/error-kit.ts';
+import { ferryError, freeBytes, removeTinyDisks, tinyDisk } from '../annotator/errors/error-kit.ts';
 import { closeWorlds, copiesOf, PROJECT, publishedLines, seedBatches, syncWorld } from './sync-kit.ts';
 
 const isRoot = process.getuid?.() === 0;
 const ANSWERS = 600;
-const mounts: string[] = [];
 
 afterEach(async () => {
   await closeWorlds();
   await cleanupStandins();
-  for (const dir of mounts.splice(0)) {
-    execFileSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  removeTinyDisks();
 });
-
-function tinyDisk(size: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  mounts.push(dir);
-  return dir;
-}
-
-function freeBytes(dir: string): number {
-  return Number(execFileSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).trim().split('\n').at(-1)!.trim());
-}
 
 describe.runIf(isRoot)('harvesting onto a full disk (tmpfs; needs root to mount)', () => {
   it('fails with disk-full naming the folder, leaves both databases consistent, and publishes everything once there is room', async () => {

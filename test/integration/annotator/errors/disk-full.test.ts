@@ -3,8 +3,7 @@
 // .part left taking space; the store is intact; once there is room, the pull resumes and reuses what it verified.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBatches } from '../../../../electron/batches/create-batches.ts';
@@ -13,33 +12,17 @@ import { BatchManifestSchema } from '../../../../shared/batch.ts';
 import { batchPaths } from '../../../../electron/workspace/paths.ts';
 import { writePool, type TestWorkspace } from '../../../helpers/workspace-fixture.ts';
 import { cleanupStandins } from '../../../prodigy-standin/harness.ts';
-import { batchFolderKey, ferryError, filesUnder, inodeOf, PROJECT, rawGet, rawPut, seedProject, sha256, workspaceWith } from './error-kit.ts';
+import { batchFolderKey, ferryError, filesUnder, freeBytes, inodeOf, PROJECT, rawGet, rawPut, removeTinyDisks, seedProject, sha256, tinyDisk, workspaceWith } from './error-kit.ts';
 
 const KIB = 1024;
 const isRoot = process.getuid?.() === 0;
 
 const open: TestWorkspace[] = [];
-const mounts: string[] = [];
 afterEach(async () => {
   for (const ws of open.splice(0)) await ws.core.close();
   await cleanupStandins();
-  for (const dir of mounts.splice(0)) {
-    execFileSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  removeTinyDisks();
 });
-
-function tinyDisk(size: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'ferry-tmpfs-'));
-  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
-  mounts.push(dir);
-  return dir;
-}
-
-function freeBytes(dir: string): number {
-  const line = execFileSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).trim().split('\n').at(-1)!;
-  return Number(line.trim());
-}
 
 // Images of these sizes, referenced one per task: the small ones fit, together with the big one they do not.
 async function imageBatch(ws: TestWorkspace, sizes: readonly number[]) {

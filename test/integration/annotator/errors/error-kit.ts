@@ -1,7 +1,9 @@
 // Shared bits of the error-path tests: a workspace with a project, objects written behind Ferry's back with a plain
 // S3 client, and checks of what a failure left on disk and in the bucket.
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { saveWorkspaceFile } from '../../../../electron/config/workspace-file.ts';
 import { createCore } from '../../../../electron/host/core.ts';
@@ -13,6 +15,27 @@ import { postJson } from '../../../prodigy-standin/harness.ts';
 import { ferryError, rawDelete, rawGet, rawKeys, rawPut } from '../../../helpers/raw-s3.ts';
 
 export { ferryError, rawDelete, rawGet, rawKeys, rawPut };
+
+const tinyDisks: string[] = [];
+
+// A tmpfs of `size` (root only) for full-disk tests; removeTinyDisks() in afterEach unmounts and deletes them.
+export function tinyDisk(size: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ferry-tmpfs-'));
+  execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir]);
+  tinyDisks.push(dir);
+  return dir;
+}
+
+export function removeTinyDisks(): void {
+  for (const dir of tinyDisks.splice(0)) {
+    execFileSync('umount', [dir]);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function freeBytes(dir: string): number {
+  return Number(execFileSync('df', ['-B1', '--output=avail', dir], { encoding: 'utf8' }).trim().split('\n').at(-1)!.trim());
+}
 
 export const PROJECT = 'news';
 
