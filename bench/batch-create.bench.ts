@@ -14,7 +14,7 @@ import { createS3Client } from '../electron/s3/client.ts';
 import { openStore } from '../electron/store/store.ts';
 import { closeScratch, openScratch } from './lib/scratch.ts';
 import { emitResult, median, ratioOf, type Measurement } from './lib/result.ts';
-import { CREDENTIALS } from './lead/seed-progress.ts';
+import { CREDENTIALS } from './lib/process.ts';
 
 const ITEMS = Number(process.env.BENCH_CREATE_ITEMS ?? 100_000);
 const SIZE = 50;

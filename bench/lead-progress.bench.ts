@@ -9,9 +9,9 @@ import { openStore } from '../electron/store/store.ts';
 import type { ProgressDetail } from '../shared/lead.ts';
 import { projectPrefix, submissionKey } from '../shared/s3-layout.ts';
 import { closeScratch, openScratch } from './lib/scratch.ts';
-import { describeFailure, findOnPath, loopbackEnv, runTimed } from './lib/process.ts';
+import { CREDENTIALS, describeFailure, findOnPath, loopbackEnv, runTimed } from './lib/process.ts';
 import { emitResult, median, ratioOf, type Measurement } from './lib/result.ts';
-import { annotatorOf, batchName, CREDENTIALS, rawBenchClient, regionName, seedProgress, type Expected } from './lead/seed-progress.ts';
+import { annotatorOf, batchName, rawBenchClient, regionName, seedProgress, type Expected } from './lead/seed-progress.ts';
 
 const REGIONS = Number(process.env.BENCH_LEAD_REGIONS ?? 20);
 const PER_REGION = Number(process.env.BENCH_LEAD_PER_REGION ?? 500);

@@ -1,14 +1,15 @@
 // Publish: 100,000 harvested answers through Ferry's real seal + outbox path (one "Sync now" round) against `aws s3 cp`
 // of the same bytes as one file, same loopback moto_server, same run. Targets (issue 4): ≤ 1.5× the aws cli time,
 // peak RSS under 300 MB, at most one PUT per 1,000 answers.
-import { rm } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { closeScratch, openScratch } from './lib/scratch.ts';
 import { createS3Client } from '../electron/s3/client.ts';
 import { emitResult } from './lib/result.ts';
 import { gnuTimeUsable, loopbackEnv } from './lib/process.ts';
-import { awsCpCommand, runAwsCp, runFerry, writeSameBytes, type RunOutcome } from './publish/contenders.ts';
+import { runRounds } from './lib/rounds.ts';
+import { awsCpCommand, runAwsCp, runFerry, type RunOutcome } from './publish/contenders.ts';
 import { seedPublish } from './publish/seed.ts';
 import { summarisePublish } from './publish/summary.ts';
 import { peerWorks } from './pull/contenders.ts';
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     const warm = await runFerry(template, join(workDir, 'warm-up'), client, seeded.answers, { withTime });
     if (!warm.ok) throw new Error(`Ferry's warm-up publish failed: ${warm.problem}`);
     const sameBytes = join(workDir, 'answers.jsonl');
-    await writeSameBytes(sameBytes, warm.published!);
+    await writeFile(sameBytes, warm.published!);
     log(`warm-up: ${warm.chunks} chunks, ${warm.published!.length} bytes, ${warm.ms.toFixed(0)} ms`);
 
     const aws = awsCpCommand();
@@ -50,19 +51,8 @@ async function main(): Promise<void> {
     if (COMPARE) contenders.push({ tool: 'ferry-compare', run: (dir) => runFerry(template, dir, client, seeded.answers, { withTime, source: COMPARE }) });
     if (!awsBroken) contenders.push({ tool: 'aws', run: (dir) => runAwsCp(aws!, sameBytes, warm.published!.length, seeded.config, client, dir, withTime) });
 
-    const outcomes = new Map<string, RunOutcome[]>(contenders.map((c) => [c.tool, []]));
     const loadBefore = loadavg()[0]!;
-    for (let round = 0; round < RUNS; round += 1) {
-      // Rotate who goes first, so neither a warming server nor a busy neighbour favours one tool.
-      const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
-      for (const contender of order) {
-        const dir = join(workDir, `${contender.tool}-${round}`);
-        const outcome = await contender.run(dir);
-        outcomes.get(contender.tool)!.push(outcome);
-        log(`round ${round + 1}/${RUNS} ${contender.tool}: ${outcome.ok ? `${outcome.ms.toFixed(0)} ms` : `FAILED — ${outcome.problem}`}`);
-        await rm(dir, { recursive: true, force: true });
-      }
-    }
+    const outcomes = await runRounds(contenders, RUNS, workDir, log);
     emitResult(
       summarisePublish(outcomes, awsBroken, { answers: seeded.answers, batches: seeded.batches, bytes: warm.published!.length, chunks: warm.chunks!, answerBytes: seeded.answerBytes, runs: RUNS, withTime, problems }, {
         loadAverage1mBeforeAfter: `${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)} (${cpus().length} cores; other work on the machine inflates times)`,

@@ -1,11 +1,11 @@
 // Batch pull: Ferry's pullBatch against rclone and aws s3 sync, same objects, same loopback moto_server, same run.
-import { rm } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { closeScratch, openScratch } from './lib/scratch.ts';
 import { emitResult } from './lib/result.ts';
 import { gnuTimeUsable } from './lib/process.ts';
-import { peerWorks, runFerry, runPeer, type RunOutcome } from './pull/contenders.ts';
+import { runRounds } from './lib/rounds.ts';
+import { peerWorks, runFerry, runPeer } from './pull/contenders.ts';
 import { awsSyncCommand, INSTALL_HINTS, rcloneCommand, versionArgs, type PeerCommand, type PeerSource } from './pull/peers.ts';
 import { seedPull } from './pull/seed.ts';
 import { summarisePull, type Contender } from './pull/summary.ts';
@@ -58,18 +58,7 @@ async function main(): Promise<void> {
     contenders.push({ tool, label: probe!.label, run: (dest) => runPeer(make(dest)!, dest, byName, withTime) });
   }
 
-  const outcomes = new Map<string, RunOutcome[]>(contenders.map((c) => [c.tool, []]));
-  for (let round = 0; round < RUNS; round += 1) {
-    // Rotate who goes first, so neither a warming server nor a busy neighbour favours one tool.
-    const order = contenders.map((_, i) => contenders[(i + round) % contenders.length]!);
-    for (const contender of order) {
-      const dir = join(workDir, `${contender.tool}-${round}`);
-      const outcome = await contender.run(dir);
-      outcomes.get(contender.tool)!.push(outcome);
-      log(`round ${round + 1}/${RUNS} ${contender.tool}: ${outcome.ok ? `${outcome.ms.toFixed(0)} ms` : `FAILED — ${outcome.problem}`}`);
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  const outcomes = await runRounds(contenders, RUNS, workDir, log);
 
   const load = (n: number): string => n.toFixed(2);
   emitResult(

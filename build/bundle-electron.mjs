@@ -17,14 +17,11 @@ const CHROME_TARGET = 'chrome140';
 const IMPORT_META_SHIM = 'var __ferry_import_meta_url = require("node:url").pathToFileURL(__filename).href;';
 
 export async function bundleElectron({ outdir = resolve(root, 'dist/electron'), minify = false, logLevel = 'warning' } = {}) {
-  const common = { bundle: true, format: 'cjs', sourcemap: 'linked', minify, logLevel, absWorkingDir: root, metafile: true, legalComments: 'none' };
+  const common = { bundle: true, format: 'cjs', outExtension: { '.js': '.cjs' }, outdir, platform: 'node', sourcemap: 'linked', minify, logLevel, absWorkingDir: root, metafile: true, legalComments: 'none' };
   const [main, preload] = await Promise.all([
     build({
       ...common,
       entryPoints: { main: 'electron/main.ts' },
-      outExtension: { '.js': '.cjs' },
-      outdir,
-      platform: 'node',
       target: NODE_TARGET,
       external: ['electron', 'better-sqlite3'],
       banner: { js: IMPORT_META_SHIM },
@@ -33,9 +30,6 @@ export async function bundleElectron({ outdir = resolve(root, 'dist/electron'), 
     build({
       ...common,
       entryPoints: { preload: 'electron/preload.ts' },
-      outExtension: { '.js': '.cjs' },
-      outdir,
-      platform: 'node',
       target: [NODE_TARGET, CHROME_TARGET],
       external: ['electron'],
     }),

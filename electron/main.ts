@@ -26,6 +26,7 @@ const trusted = new Set<number>();
 let core: Core | undefined;
 let prodigyWindows: ProdigyWindows | undefined;
 let mainWindow: BrowserWindow | undefined;
+const iconOption = existsSync(paths.icon) ? { iconPath: paths.icon } : {};
 
 function showMainWindow(): void {
   if (core === undefined) return;
@@ -34,7 +35,7 @@ function showMainWindow(): void {
     mainWindow.focus();
     return;
   }
-  const window = createMainWindow({ preloadPath: paths.preload, devTools, ...(existsSync(paths.icon) ? { iconPath: paths.icon } : {}) }, trusted);
+  const window = createMainWindow({ preloadPath: paths.preload, devTools, ...iconOption }, trusted);
   // Closing the app window ends the session (Prodigy windows included), except on macOS where apps stay in the dock.
   window.on('closed', () => {
     mainWindow = undefined;
@@ -61,7 +62,7 @@ function start(): void {
 
   // Annotator path hook: when the core opens a batch in Prodigy, the shell shows it in its own window, logged in;
   // closing that window stops that Prodigy (which harvests once more), and a Prodigy that stops closes its window.
-  const windows = createProdigyWindows({ devTools, ...(existsSync(paths.icon) ? { iconPath: paths.icon } : {}) });
+  const windows = createProdigyWindows({ devTools, ...iconOption });
   prodigyWindows = windows;
   running.on('prodigy', (event) => {
     if (event.state === 'stopped' || event.state === 'failed') windows.closeFor(event.batch);

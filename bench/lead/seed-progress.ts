@@ -4,9 +4,9 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Agent } from 'node:http';
 import { createProject, type S3Target } from '../../electron/projects/projects.ts';
+import { CREDENTIALS } from '../lib/process.ts';
 import { batchManifestKey, batchTasksKey, claimKey, heartbeatKey, resultChunkKey, reviewChunkKey, submissionKey, verdictKey } from '../../shared/s3-layout.ts';
 
-export const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const SHA = 'c0'.repeat(32);
 
 export type SeedPlan = { readonly regions: number; readonly perRegion: number };

@@ -26,6 +26,10 @@ export function assertLoopback(endpoint: string): void {
   if (host !== '127.0.0.1') throw new Error(`Benchmarks only target 127.0.0.1, not ${endpoint}.`);
 }
 
+// The loopback moto_server's credentials, for the benchmarks' own clients and (below) their children.
+export const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+const REPO = new URL('../../', import.meta.url).pathname;
+
 const DROPPED = /^(AWS_|RCLONE_|HTTPS?_PROXY$|ALL_PROXY$|NO_PROXY$)/i;
 
 // A child environment without the caller's AWS/rclone settings or proxies, plus test credentials for loopback.
@@ -33,8 +37,8 @@ export function loopbackEnv(home: string, extra: Readonly<Record<string, string>
   const kept = Object.fromEntries(Object.entries(process.env).filter(([k]) => !DROPPED.test(k)));
   return {
     ...kept,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_REGION: 'us-east-1',
     AWS_EC2_METADATA_DISABLED: 'true',
@@ -100,8 +104,27 @@ export async function gnuTimeUsable(): Promise<boolean> {
   }
 }
 
-export function underGnuTime(command: string, args: readonly string[]): [string, string[]] {
-  return [TIME_BIN, ['-v', command, ...args]];
+export function commandLine(command: string, args: readonly string[], withTime: boolean): [string, string[]] {
+  return withTime ? [TIME_BIN, ['-v', command, ...args]] : [command, [...args]];
+}
+
+export type FerryChildOutcome<R> = { readonly ok: true; readonly report: R; readonly run: TimedRun } | { readonly ok: false; readonly problem: string };
+
+// One Ferry child (a ferry-*-child.ts of this checkout, or of FERRY_BENCH_SOURCE's), which prints its report as JSON on
+// its last stdout line. FERRY_BENCH_NODE_ARGS: extra node flags for it, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+// (start-up included; the pull child's FERRY_BENCH_CPU_PROFILE=<folder> profiles the pull alone).
+export async function runFerryChild<R>(what: string, child: string, arg: string, runDir: string, options: { readonly withTime: boolean; readonly source?: string; readonly timeoutMs: number }): Promise<FerryChildOutcome<R>> {
+  const nodeArgs = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
+  const [command, args] = commandLine(process.execPath, [...nodeArgs, '--import', 'tsx', child, arg], options.withTime);
+  const env = loopbackEnv(runDir, { ...(options.source ? { FERRY_BENCH_SOURCE: options.source } : {}), ...(options.withTime ? {} : { FERRY_BENCH_SAMPLE_RSS: '1' }) });
+  const run = await runTimed(command, args, { env, cwd: REPO, timeoutMs: options.timeoutMs });
+  if (run.code !== 0 || run.timedOut) return { ok: false, problem: describeFailure(what, run) };
+  const line = run.stdout.trim().split('\n').pop() ?? '';
+  try {
+    return { ok: true, report: JSON.parse(line) as R, run };
+  } catch {
+    return { ok: false, problem: `${what} printed no report (last line: ${line.slice(0, 200)})` };
+  }
 }
 
 export function parseGnuTime(stderr: string): ProcessStats | null {

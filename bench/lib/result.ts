@@ -36,6 +36,12 @@ export function median(values: readonly number[]): number | null {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
+// The median of the values that are known, to the whole number (null when none is).
+export function medianOf(values: readonly (number | undefined | null)[]): number | null {
+  const value = median(values.filter((v): v is number => typeof v === 'number'));
+  return value === null ? null : Math.round(value);
+}
+
 export function ratioOf(name: string, numerator: number | null, denominator: number | null, max?: number, target?: string): Ratio {
   const value = numerator !== null && denominator !== null && denominator > 0 ? numerator / denominator : null;
   return {

@@ -2,11 +2,11 @@
 // and `aws s3 cp` of the same bytes as one file. Both run under GNU time when it is there (CPU, peak RSS). After each
 // run what it wrote is checked and then removed, so the next run writes into an empty prefix again.
 import { DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { WorkspaceConfig } from '../../shared/config.ts';
 import { saveWorkspaceFile } from '../../electron/config/workspace-file.ts';
-import { describeFailure, findOnPath, loopbackEnv, parseGnuTime, runTimed, underGnuTime, type ProcessStats } from '../lib/process.ts';
+import { commandLine, describeFailure, findOnPath, loopbackEnv, parseGnuTime, runFerryChild, runTimed, type ProcessStats } from '../lib/process.ts';
 import type { FerryPublishReport } from './ferry-publish-child.ts';
 import { PROJECT } from './seed.ts';
 
@@ -16,11 +16,6 @@ export type RunOutcome =
 
 const RUN_TIMEOUT_MS = 600_000;
 const CHILD = new URL('./ferry-publish-child.ts', import.meta.url).pathname;
-const REPO = new URL('../../', import.meta.url).pathname;
-
-function commandLine(command: string, args: readonly string[], withTime: boolean): [string, string[]] {
-  return withTime ? underGnuTime(command, args) : [command, [...args]];
-}
 
 export async function listKeys(client: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const keys: string[] = [];
@@ -70,19 +65,9 @@ export async function runFerry(template: { dataDir: string; config: WorkspaceCon
   await cp(template.dataDir, dataDir, { recursive: true });
   const configPath = join(runDir, 'workspace.json');
   await saveWorkspaceFile(configPath, { ...template.config, dataDir });
-  // FERRY_BENCH_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a round.
-  const nodeArgs = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
-  const [command, args] = commandLine(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, configPath], options.withTime);
-  const env = loopbackEnv(runDir, { ...(options.source ? { FERRY_BENCH_SOURCE: options.source } : {}), ...(options.withTime ? {} : { FERRY_BENCH_SAMPLE_RSS: '1' }) });
-  const run = await runTimed(command, args, { env, cwd: REPO, timeoutMs: RUN_TIMEOUT_MS });
-  if (run.code !== 0 || run.timedOut) return { ok: false, problem: describeFailure('Ferry publish', run) };
-  const line = run.stdout.trim().split('\n').pop() ?? '';
-  let report: FerryPublishReport;
-  try {
-    report = JSON.parse(line) as FerryPublishReport;
-  } catch {
-    return { ok: false, problem: `Ferry publish printed no report (last line: ${line.slice(0, 200)})` };
-  }
+  const child = await runFerryChild<FerryPublishReport>('Ferry publish', CHILD, configPath, runDir, { ...options, timeoutMs: RUN_TIMEOUT_MS });
+  if (!child.ok) return child;
+  const { report, run } = child;
   if (report.pending !== 0 || report.answersWaiting !== 0) return { ok: false, problem: `Ferry publish ended ${report.state} with ${report.pending} job(s) and ${report.answersWaiting} answer(s) still waiting` };
   const project = `${template.config.prefix}projects/${PROJECT}/`;
   const verified = await verifyPublished(client, template.config, `${project}results/emea/`, answers);
@@ -106,8 +91,4 @@ export async function runAwsCp(aws: string, file: string, bytes: number, config:
   await removeAll(client, config.bucket, key);
   if (head.ContentLength !== bytes) return { ok: false, problem: `aws s3 cp exited 0 but s3://${config.bucket}/${key} holds ${head.ContentLength} bytes, expected ${bytes}` };
   return { ok: true, ms: run.ms, processMs: run.ms, stats: withTime ? parseGnuTime(run.stderr) : null };
-}
-
-export async function writeSameBytes(file: string, body: Buffer): Promise<void> {
-  await writeFile(file, body);
 }

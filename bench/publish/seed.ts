@@ -13,10 +13,10 @@ import { createProject, type S3Target } from '../../electron/projects/projects.t
 import { createS3Client } from '../../electron/s3/client.ts';
 import type { AnswerInput } from '../../electron/store/store.ts';
 import { batchPaths } from '../../electron/workspace/paths.ts';
+import { CREDENTIALS } from '../lib/process.ts';
 
 export const PROJECT = 'reviews';
 export const LABELS = ['POSITIVE', 'NEGATIVE'];
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const WORDS = 'the delivery arrived late but the product works well and support answered quickly although the box was damaged and one part missing overall we would order again from this shop'.split(' ');
 
 export type SeededPublish = { readonly config: WorkspaceConfig; readonly answers: number; readonly batches: number; readonly answerBytes: { min: number; max: number; mean: number } };

@@ -1,6 +1,6 @@
 // Turns the raw runs of the publish benchmark into the runner's result: medians, throughput, CPU, peak RSS, PUT counts
 // and the three targets of issue 4 as ratios the runner checks.
-import { median, ratioOf, type BenchResult, type Measurement } from '../lib/result.ts';
+import { medianOf, ratioOf, type BenchResult, type Measurement } from '../lib/result.ts';
 import { mib } from '../pull/summary.ts';
 import type { RunOutcome } from './contenders.ts';
 
@@ -23,11 +23,6 @@ const LABELS: Record<string, string> = {
   aws: 'aws s3 cp FILE s3://… (one file, the same bytes; multipart, default 10 concurrent requests)',
 };
 const RSS_LIMIT_MIB = 300;
-
-function medianOf(values: readonly (number | undefined | null)[]): number | null {
-  const value = median(values.filter((v): v is number => typeof v === 'number'));
-  return value === null ? null : Math.round(value);
-}
 
 function notesFor(good: readonly Good[], shape: PublishShape, value: number): string[] {
   const notes = [`${(shape.bytes / 2 ** 20 / (value / 1000)).toFixed(1)} MiB/s`];

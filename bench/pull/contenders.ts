@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BatchManifest } from '../../shared/batch.ts';
 import type { WorkspaceConfig } from '../../shared/config.ts';
-import { describeFailure, loopbackEnv, parseGnuTime, runTimed, underGnuTime, type ProcessStats } from '../lib/process.ts';
+import { commandLine, describeFailure, loopbackEnv, parseGnuTime, runFerryChild, runTimed, type ProcessStats } from '../lib/process.ts';
 import type { FerryPullReport } from './ferry-pull-child.ts';
 import type { PeerCommand } from './peers.ts';
 import { verifyTree, type ExpectedFile } from './verify.ts';
@@ -15,11 +15,6 @@ export type RunOutcome =
 
 const RUN_TIMEOUT_MS = 180_000;
 const CHILD = new URL('./ferry-pull-child.ts', import.meta.url).pathname;
-const REPO = new URL('../../', import.meta.url).pathname;
-
-function commandLine(command: string, args: readonly string[], withTime: boolean): [string, string[]] {
-  return withTime ? underGnuTime(command, args) : [command, [...args]];
-}
 
 export async function runFerry(
   config: WorkspaceConfig,
@@ -32,20 +27,9 @@ export async function runFerry(
   const dataDir = join(runDir, 'data');
   const jobFile = join(runDir, 'job.json');
   await writeFile(jobFile, JSON.stringify({ config: { ...config, dataDir }, manifest, ...(options.concurrency ? { concurrency: options.concurrency } : {}) }));
-  // FERRY_BENCH_NODE_ARGS: extra node flags for the child, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (start-up included;
-  // FERRY_BENCH_CPU_PROFILE=<folder> profiles the pull alone).
-  const nodeArgs = (process.env.FERRY_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0);
-  const [command, args] = commandLine(process.execPath, [...nodeArgs, '--import', 'tsx', CHILD, jobFile], options.withTime);
-  const env = loopbackEnv(runDir, { ...(options.source ? { FERRY_BENCH_SOURCE: options.source } : {}), ...(options.withTime ? {} : { FERRY_BENCH_SAMPLE_RSS: '1' }) });
-  const run = await runTimed(command, args, { env, cwd: REPO, timeoutMs: RUN_TIMEOUT_MS });
-  if (run.code !== 0 || run.timedOut) return { ok: false, problem: describeFailure('Ferry pull', run) };
-  const line = run.stdout.trim().split('\n').pop() ?? '';
-  let report: FerryPullReport;
-  try {
-    report = JSON.parse(line) as FerryPullReport;
-  } catch {
-    return { ok: false, problem: `Ferry pull printed no report (last line: ${line.slice(0, 200)})` };
-  }
+  const child = await runFerryChild<FerryPullReport>('Ferry pull', CHILD, jobFile, runDir, { ...options, timeoutMs: RUN_TIMEOUT_MS });
+  if (!child.ok) return child;
+  const { report, run } = child;
   const problems = await verifyTree(join(report.root, 'assets'), expected);
   if (problems.length) return { ok: false, problem: `Ferry pull did not produce the batch: ${problems.join('; ')}` };
   return { ok: true, ms: report.pullMs, processMs: run.ms, report, stats: options.withTime ? parseGnuTime(run.stderr) : null };

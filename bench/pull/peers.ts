@@ -1,5 +1,5 @@
 // The peer tools the pull is compared with, configured from the environment only (no config files).
-import { findOnPath } from '../lib/process.ts';
+import { CREDENTIALS, findOnPath } from '../lib/process.ts';
 
 export type PeerCommand = { readonly tool: string; readonly label: string; readonly command: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>> };
 export type PeerSource = { readonly endpoint: string; readonly bucket: string; readonly prefix: string; readonly transfers: number };
@@ -22,8 +22,8 @@ export function rcloneCommand(source: PeerSource, dest: string): PeerCommand | n
       RCLONE_CONFIG_MOTO_TYPE: 's3',
       RCLONE_CONFIG_MOTO_PROVIDER: 'Other',
       RCLONE_CONFIG_MOTO_ENDPOINT: source.endpoint,
-      RCLONE_CONFIG_MOTO_ACCESS_KEY_ID: 'testing',
-      RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY: 'testing',
+      RCLONE_CONFIG_MOTO_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
       RCLONE_CONFIG_MOTO_FORCE_PATH_STYLE: 'true',
     },
   };

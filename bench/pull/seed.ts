@@ -11,11 +11,11 @@ import { createBatches } from '../../electron/batches/create-batches.ts';
 import { createProject, type S3Target } from '../../electron/projects/projects.ts';
 import { createS3Client } from '../../electron/s3/client.ts';
 import { getJson } from '../../electron/s3/objects.ts';
+import { CREDENTIALS } from '../lib/process.ts';
 
 export type SeededAsset = { readonly name: string; readonly sha256: string; readonly bytes: number };
 export type SeededPull = { readonly config: WorkspaceConfig; readonly manifest: BatchManifest; readonly assets: readonly SeededAsset[]; readonly assetPrefix: string };
 
-const CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 
 export function assetName(index: number): string {
   return `img-${String(index + 1).padStart(3, '0')}.jpg`;

@@ -1,5 +1,5 @@
 // Turns the raw runs of the pull benchmark into the runner's result: medians, throughput, CPU, RSS and ratios.
-import { median, ratioOf, type BenchResult, type Measurement } from '../lib/result.ts';
+import { median, medianOf, ratioOf, type BenchResult, type Measurement } from '../lib/result.ts';
 import type { RunOutcome } from './contenders.ts';
 
 type Good = Extract<RunOutcome, { ok: true }>;
@@ -11,12 +11,6 @@ const MiB = 1024 * 1024;
 
 export function mib(bytes: number | undefined | null): number | null {
   return bytes === undefined || bytes === null ? null : Math.round((bytes / MiB) * 10) / 10;
-}
-
-function medianOf(values: readonly (number | undefined | null)[]): number | null {
-  const known = values.filter((v): v is number => typeof v === 'number');
-  const value = median(known);
-  return value === null ? null : Math.round(value);
 }
 
 function notesFor(good: readonly Good[], shape: PullShape, value: number): string[] {

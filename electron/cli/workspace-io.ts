@@ -18,6 +18,13 @@ export function csv(value: unknown, flag: string): string[] {
   return value.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
 }
 
+export function positiveHours(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const hours = Number(value);
+  if (!(hours > 0)) throw new FerryError('invalid-request', `${flag} must be a positive number of hours, not "${String(value)}".`);
+  return hours;
+}
+
 export function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -41,6 +41,10 @@ export interface Core {
   close(): Promise<void>;
 }
 
+// Every event of the contract, for the hosts that forward them; a Record keyed by EventName makes a new event a type error here.
+const EVENTS: Readonly<Record<EventName, true>> = { progress: true, sync: true, prodigy: true, batch: true };
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
 function isCommand(name: string): name is CommandName {
   return Object.hasOwn(Commands, name);
 }

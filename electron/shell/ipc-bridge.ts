@@ -1,13 +1,10 @@
 // One IPC channel in (ferry:invoke → core.dispatch) and one out (core events → ferry:event), trusted senders only.
 import { ipcMain, webContents, type IpcMainInvokeEvent } from 'electron';
-import type { EventName, Events } from '../../shared/api.ts';
+import type { Events } from '../../shared/api.ts';
 import { err, type Result } from '../../shared/result.ts';
-import { toErr, type Core } from '../host/core.ts';
+import { EVENT_NAMES, toErr, type Core } from '../host/core.ts';
 import { EVENT_CHANNEL, INVOKE_CHANNEL } from './channels.ts';
 import { isAppUrl, isTrustedSender } from './security-policy.ts';
-
-// Every event of the contract; `satisfies` makes adding an event to shared/api.ts without forwarding it a type error.
-const FORWARDED_EVENTS = Object.keys({ progress: true, sync: true, prodigy: true, batch: true } satisfies Record<EventName, true>) as EventName[];
 
 function senderOf(event: IpcMainInvokeEvent) {
   const frame = event.senderFrame;
@@ -33,7 +30,7 @@ export function handleInvokeChannel(core: Core, trusted: ReadonlySet<number>): (
 }
 
 export function forwardCoreEvents(core: Core, trusted: ReadonlySet<number>): () => void {
-  const stops = FORWARDED_EVENTS.map((name) =>
+  const stops = EVENT_NAMES.map((name) =>
     core.on(name, (payload: Events[typeof name]) => {
       for (const id of trusted) {
         const contents = webContents.fromId(id);

@@ -9,7 +9,6 @@ import { freePort } from '../helpers/moto.ts';
 
 export const STANDIN_DIR = dirname(fileURLToPath(import.meta.url));
 export const STANDIN_BIN = join(STANDIN_DIR, 'bin', 'prodigy');
-export const START_LINE_PREFIX = '✨  Starting the web server at ';
 export const READY_LINE = 'Open the app in your browser and start annotating!';
 
 /** Environment for a child: inherited PRODIGY_* variables are dropped so a developer's own setup can't leak in. */

@@ -3,6 +3,7 @@ import { FerryError } from '../../../shared/result.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 import { writeJson, writeLine } from '../io.ts';
 import { cliCore, invoke } from '../run-core.ts';
+import { positiveHours } from '../workspace-io.ts';
 
 const USAGE =
   'ferry claims release --project P --region R --batch B [--reason TEXT] [--force] [--stale-after-hours H] [--json]\n' +
@@ -21,8 +22,7 @@ export const claimsCommand: CliCommand = {
     for (const flag of ['project', 'region', 'batch', ...(action === 'reassign' ? ['to'] : [])]) {
       if (typeof v[flag] !== 'string') throw new FerryError('invalid-request', `--${flag} is required.\nUsage: ${USAGE}`);
     }
-    const hours = v['stale-after-hours'] === undefined ? undefined : Number(v['stale-after-hours']);
-    if (hours !== undefined && !(hours > 0)) throw new FerryError('invalid-request', `--stale-after-hours must be a positive number of hours, not "${String(v['stale-after-hours'])}".`);
+    const hours = positiveHours(v['stale-after-hours'], '--stale-after-hours');
     const request = {
       project: v.project as string,
       region: v.region as string,

@@ -1,7 +1,7 @@
 // `ferry demo` (npm run demo): the whole flow on this machine, with a local S3 endpoint and sample batches.
 import { runDemo } from '../../demo/run-demo.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
-import { writeLine } from '../io.ts';
+import { untilStopSignal, writeLine } from '../io.ts';
 import { ensureRendererBuilt, parsePort } from './web.ts';
 
 export const demoCommand: CliCommand = {
@@ -17,10 +17,7 @@ export const demoCommand: CliCommand = {
     writeLine(io.stdout, '');
     writeLine(io.stdout, `Ferry is running at ${demo.url}`);
     writeLine(io.stdout, 'Open it in your browser and click "Get my batch". Press Ctrl-C to stop the demo.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopSignal();
     await demo.stop();
     return EXIT_OK;
   },

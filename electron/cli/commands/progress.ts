@@ -6,6 +6,7 @@ import { summaryOf } from '../../lead/progress.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
 import { writeJson, writeLine, type CliIo } from '../io.ts';
 import { cliCore, invoke } from '../run-core.ts';
+import { positiveHours } from '../workspace-io.ts';
 
 const USAGE = 'ferry progress --project P [--region R] [--stale-after-hours H] [--batches] [--json]';
 
@@ -31,8 +32,7 @@ export const progressCommand: CliCommand = {
   async run(args, io) {
     const v = args.values;
     if (typeof v.project !== 'string') throw new FerryError('invalid-request', `--project is required.\nUsage: ${USAGE}`);
-    const hours = v['stale-after-hours'] === undefined ? undefined : Number(v['stale-after-hours']);
-    if (hours !== undefined && !(hours > 0)) throw new FerryError('invalid-request', `--stale-after-hours must be a positive number of hours, not "${String(v['stale-after-hours'])}".`);
+    const hours = positiveHours(v['stale-after-hours'], '--stale-after-hours');
     const core = cliCore(args.configPath);
     try {
       const detail = await invoke(core, 'lead.progress', { project: v.project, ...(typeof v.region === 'string' ? { region: v.region } : {}), ...(hours !== undefined ? { staleAfterHours: hours } : {}) });

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startWebHost } from '../../host/web-host.ts';
 import { EXIT_OK, type CliCommand } from '../command.ts';
-import { writeLine } from '../io.ts';
+import { untilStopSignal, writeLine } from '../io.ts';
 import { createCore } from '../../host/core.ts';
 import { ferryVersion } from '../version.ts';
 import { FerryError } from '../../../shared/result.ts';
@@ -44,10 +44,7 @@ export const webCommand: CliCommand = {
     const host = await startWebHost({ core, port, distDir });
     writeLine(io.stdout, `Ferry is running at ${host.url}`);
     writeLine(io.stdout, 'Open that address in your browser. Press Ctrl-C to stop.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
+    await untilStopSignal();
     await host.close();
     await core.close();
     return EXIT_OK;

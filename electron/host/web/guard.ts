@@ -27,7 +27,7 @@ export function allowedOrigins(port: number): ReadonlySet<string> {
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
 }
 
-function sameToken(candidate: string | undefined, token: string): boolean {
+export function sameToken(candidate: string | undefined, token: string): boolean {
   if (candidate === undefined) return false;
   const a = Buffer.from(candidate);
   const b = Buffer.from(token);

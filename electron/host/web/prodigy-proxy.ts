@@ -2,8 +2,7 @@
 // basic-auth header, and admits only the browser holding this web host's token cookie (cookies ignore ports).
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allowedHosts, allowedOrigins, readCookie, tokenCookieName } from './guard.ts';
-import { timingSafeEqual } from 'node:crypto';
+import { allowedHosts, allowedOrigins, readCookie, sameToken, tokenCookieName } from './guard.ts';
 
 export type ProdigyProxyOptions = {
   readonly target: string; // Prodigy's base URL, http://127.0.0.1:PORT
@@ -14,13 +13,6 @@ export type ProdigyProxyOptions = {
 };
 
 export type ProdigyProxy = { readonly port: number; readonly target: string; close(): Promise<void> };
-
-function sameToken(candidate: string | undefined, token: string): boolean {
-  if (candidate === undefined) return false;
-  const a = Buffer.from(candidate);
-  const b = Buffer.from(token);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 function refuse(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });

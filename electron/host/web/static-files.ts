@@ -69,7 +69,7 @@ export async function serveRendererFile(res: ServerResponse, pathname: string, o
     return;
   }
   let file = requested;
-  if (!(await isFile(requested))) {
+  if (requested !== index && !(await isFile(requested))) {
     // Paths without an extension are client-side routes; a missing asset is a real 404.
     if (extname(pathname) !== '') {
       sendText(res, 404, `Not found: ${pathname}`, headers);

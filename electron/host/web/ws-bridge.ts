@@ -1,12 +1,8 @@
 // Carries the shared contract over WebSocket: WireRequest in, WireMessage out, core events pushed to every client.
 import type { WebSocket, WebSocketServer } from 'ws';
-import type { EventName, Events, WireMessage } from '../../../shared/api.ts';
+import type { Events, WireMessage } from '../../../shared/api.ts';
 import { err, type Result } from '../../../shared/result.ts';
-import type { Core } from '../core.ts';
-
-// A Record keyed by EventName makes the compiler flag a new event the bridge does not forward.
-const FORWARDED_EVENTS: Readonly<Record<EventName, true>> = { progress: true, sync: true, prodigy: true, batch: true };
-export const EVENT_NAMES = Object.keys(FORWARDED_EVENTS) as EventName[];
+import { EVENT_NAMES, type Core } from '../core.ts';
 
 // Responses to a message whose id cannot be read use this id; real request ids start at 1.
 export const UNATTRIBUTED_ID = 0;
