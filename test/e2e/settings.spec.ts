@@ -102,6 +102,8 @@ test('an invalid team region is shown next to its field and nothing is saved', a
 });
 
 test('problems in the workspace file are shown next to the fields they name', async ({ page, ferry }) => {
+  // The first run lands on Settings; written before that, the file would make it land on My batches instead.
+  await expect(page.getByRole('heading', { name: "Connect Ferry to your team's bucket" })).toBeVisible();
   await ferry.saveConfig(ferry.workspaceFor('team-bucket'));
   const text = await readFile(ferry.configPath, 'utf8');
   // Break one field the way a hand edit would.
