@@ -207,8 +207,7 @@ export function listSealableAnswers(db: Database, batchId: string, annotator: st
          FROM answers WHERE batch_id = ? AND annotator = ? AND change_seq > ? ORDER BY change_seq LIMIT ?`,
     )
     .all(batchId, annotator, mark, limit) as (Omit<SealableAnswer, 'plain'> & { plain: number })[];
-  for (const row of rows) (row as { plain: unknown }).plain = row.plain === 1;
-  return rows as unknown as SealableAnswer[];
+  return rows.map((row) => ({ ...row, plain: row.plain === 1 }));
 }
 
 // The next chunk's answers after the seal mark, with the chunk's bytes built by SQLite when every one is plain: each
